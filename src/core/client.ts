@@ -1,0 +1,174 @@
+/**
+ * createClient(): the session. Holds resolved options, the middleware chain and the
+ * transport; exposes a fetch-compatible `fetch` and `get()/post()/…` helpers.
+ * @module
+ */
+import type { CookieJar } from 'tough-cookie';
+import { defaultMiddleware } from './chain.js';
+import type { ExchangeContext } from './context.js';
+import { HTTPStatusError, InvalidOptionError, scrubUrl } from './errors.js';
+import { type EventListeners, type EventName, EventRegistry } from './events.js';
+import { compose, type Next } from './middleware.js';
+import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolveClientOptions, validateListeners } from './options.js';
+import { prepareRequest } from './prepare.js';
+import { deriveResponse, FerryResponse } from './response.js';
+import type { Transport } from './transport.js';
+
+/** A fetch-compatible function that resolves to a FerryResponse. */
+export type FerryFetch = (input: RequestInfo | URL, init?: FerryInit) => Promise<FerryResponse>;
+
+/** Per-request options for the helpers (`get`, `post` …): fetch's init with ferry's extras. */
+export type RequestOptions = Omit<FerryInit, 'method'>;
+
+/** A ferry client (a session). */
+export interface Client {
+  /** `typeof globalThis.fetch`-compatible. */
+  readonly fetch: FerryFetch;
+  request(method: string, url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
+  get(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
+  head(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
+  post(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
+  put(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
+  patch(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
+  delete(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
+  options(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
+  /** Registers a client-wide listener; returns an unsubscribe function. */
+  on<K extends EventName>(name: K, listener: EventListeners[K]): () => void;
+  /** The cookie jar, when cookies are on. */
+  readonly cookies: CookieJar | undefined;
+  readonly transport: Transport;
+  /** The resolved options (frozen). */
+  readonly config: ResolvedClientOptions;
+  /** Closes the transport's pooled connections. */
+  close(): Promise<void>;
+}
+
+/** What `createClient` needs on top of the options when no transport is given. */
+export type TransportFactory = (options: ClientOptions) => Transport;
+
+/** Internal: the pieces later middleware factories receive once per client. */
+export interface ClientInternals {
+  readonly config: ResolvedClientOptions;
+  readonly transport: Transport;
+  readonly events: EventRegistry;
+  /** The jar, or undefined (set by the cookies middleware factory when cookies are on). */
+  jar: CookieJar | undefined;
+}
+
+/**
+ * Creates a client. The core version needs `options.transport` (or a factory); the package
+ * entries (`ferry`, `ferry/node` …) default it to the runtime's transport.
+ * @example
+ * const client = createClient({ baseURL: 'http://127.0.0.1:8080/api/', transport });
+ * const res = await client.get('users', { params: { page: 2 } });
+ */
+export function createClient(options: ClientOptions = {}, makeTransport?: TransportFactory, defaults?: { cookies: boolean }): Client {
+  const { on: clientListeners, ...rest } = options;
+  const config = resolveClientOptions(rest, defaults);
+  const maybe = options.transport ?? makeTransport?.(options);
+  if (!maybe) throw new InvalidOptionError('transport', 'transport: no transport given and no default for this runtime');
+  const transport: Transport = maybe;
+  const events = new EventRegistry();
+  if (clientListeners !== undefined) {
+    if (typeof clientListeners !== 'object' || clientListeners === null)
+      throw new InvalidOptionError('on', 'on: expected { eventName: listener }');
+    for (const [name, fn] of Object.entries(clientListeners)) {
+      validateListeners({ [name]: fn });
+      if (fn) events.on(name as EventName, fn as never);
+    }
+  }
+  const internals: ClientInternals = { config, transport, events, jar: undefined };
+  const send: Next = (request, ctx) => transport.send(request, ctx);
+  const chain = compose([...config.middleware, ...defaultMiddleware(internals)], send);
+
+  async function run(input: RequestInfo | URL, init: FerryInit | undefined, method?: string): Promise<FerryResponse> {
+    const prepared = prepareRequest(config, input, init, method);
+    const { signal } = prepared;
+    if (signal?.aborted) throw signal.reason;
+    const ctx: ExchangeContext = {
+      options: prepared.options,
+      signal,
+      events: events.dispatcher(prepared.options.on),
+      transport,
+      state: {},
+    };
+    const raw = await chain(prepared.request, ctx);
+    const res = raw instanceof FerryResponse ? raw : deriveResponse(raw, { request: prepared.request });
+    if (prepared.options.throwHttpErrors && !res.ok) {
+      throw new HTTPStatusError(
+        `${res.request?.method ?? prepared.request.method} ${scrubUrl(res.url || prepared.request.url)}: HTTP ${res.status} ${res.statusText}`.trimEnd(),
+        res,
+        {
+          request: res.request ?? prepared.request,
+        },
+      );
+    }
+    return res;
+  }
+
+  // `length === 1` and `name === 'fetch'`, like the platform's.
+  const fetch = {
+    fetch(input: RequestInfo | URL, init: FerryInit | undefined = undefined): Promise<FerryResponse> {
+      return run(input, init);
+    },
+  }.fetch as FerryFetch;
+
+  const helper =
+    (method: string) =>
+    (url: string | URL, opts?: RequestOptions): Promise<FerryResponse> =>
+      run(url, opts as FerryInit | undefined, method);
+
+  return {
+    fetch,
+    request: (method, url, opts) => {
+      if (typeof method !== 'string') return Promise.reject(new InvalidOptionError('method', 'method: expected a string'));
+      return run(url, opts as FerryInit | undefined, method);
+    },
+    get: helper('GET'),
+    head: helper('HEAD'),
+    post: helper('POST'),
+    put: helper('PUT'),
+    patch: helper('PATCH'),
+    delete: helper('DELETE'),
+    options: helper('OPTIONS'),
+    on: (name, listener) => {
+      validateListeners({ [name]: listener });
+      return events.on(name, listener);
+    },
+    get cookies() {
+      return internals.jar;
+    },
+    transport,
+    config,
+    close: async () => {
+      await transport.close?.();
+    },
+  };
+}
+
+/**
+ * Binds a default transport factory: what the package entries export as `createClient`.
+ * @example
+ * export const createClient = withDefaultTransport(createNodeTransport);
+ */
+export function withDefaultTransport(make: TransportFactory): (options?: ClientOptions) => Client {
+  return (options = {}) => createClient(options, make);
+}
+
+/**
+ * A drop-in `fetch` over a lazily created default client with fetch's defaults (no cookie
+ * jar). `fetch.name === 'fetch'`, `fetch.length === 1`.
+ */
+export function createDefaultFetch(make: TransportFactory): FerryFetch {
+  let client: Client | undefined;
+  return {
+    fetch(input: RequestInfo | URL, init: FerryInit | undefined = undefined): Promise<FerryResponse> {
+      try {
+        client ??= createClient({ cookies: false }, make, { cookies: false });
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return client.fetch(input, init);
+    },
+  }.fetch as FerryFetch;
+}

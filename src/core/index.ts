@@ -1,0 +1,84 @@
+/**
+ * @module ferry/core — the platform-neutral core: client, middleware chain, transport
+ * interface, bodies, responses and errors. Web standards only.
+ */
+export type { AuthFlow, AuthScheme } from './auth/scheme.js';
+export {
+  type BodyInput,
+  bodyFromForm,
+  bodyFromInput,
+  bodyFromJson,
+  type FileInput,
+  type FilesInput,
+  type FormInput,
+  isReplayable,
+  multipart,
+  type RequestBody,
+  streamOfBody,
+  utf8Length,
+} from './body.js';
+export {
+  type Client,
+  type ClientInternals,
+  createClient,
+  createDefaultFetch,
+  type FerryFetch,
+  type RequestOptions,
+  type TransportFactory,
+  withDefaultTransport,
+} from './client.js';
+export type { ExchangeContext } from './context.js';
+export type { Decoder } from './decoder.js';
+export * from './errors.js';
+export {
+  type EventDispatcher,
+  type EventListeners,
+  type EventName,
+  EventRegistry,
+  eventNames,
+  type ListenerMap,
+  type Progress,
+  type RetryInfo,
+} from './events.js';
+export { checkHeader, type HeaderList, type HeadersInput, headerValue, mergeHeaders, normaliseHeaders } from './headers.js';
+export { compose, type Middleware, type Next } from './middleware.js';
+export {
+  type BackoffInput,
+  type ClientOptions,
+  defaultOptions,
+  type FerryInit,
+  type FerryRequestOptions,
+  type RedirectMode,
+  type RedirectPolicy,
+  type ResolvedClientOptions,
+  type ResolvedOptions,
+  type ResolvedRetry,
+  type RetryOptions,
+  type SharedOptions,
+  type TimeoutOptions,
+} from './options.js';
+export type { ParamList, ParamsInput } from './params.js';
+export {
+  createRequest,
+  deriveRequest,
+  FerryRequest,
+  headerList,
+  lazyRequests,
+  type RequestChanges,
+  type RequestFields,
+  type RequestParts,
+  requestParts,
+  signalOfRequest,
+} from './request.js';
+export {
+  type Completeness,
+  deriveResponse,
+  discardBody,
+  FerryResponse,
+  type FerryResponseInit,
+  type RawHeaders,
+  type ResponseSource,
+  responseHeader,
+  responseSetCookies,
+} from './response.js';
+export type { Capabilities, Transport, WebSocketConnectOptions } from './transport.js';

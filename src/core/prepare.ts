@@ -1,0 +1,133 @@
+/**
+ * Turns `fetch(input, init)` / `client.get(url, opts)` into a FerryRequest plus its resolved
+ * options, validating everything before any I/O.
+ * @module
+ */
+import { bodyFromForm, bodyFromInput, bodyFromJson, type RequestBody } from './body.js';
+import { InvalidOptionError } from './errors.js';
+import { type HeaderList, headerValue } from './headers.js';
+import {
+  type FerryInit,
+  mergeShared,
+  type ResolvedClientOptions,
+  type ResolvedOptions,
+  resolveRequestHeaders,
+  resolveRequestParams,
+} from './options.js';
+import { buildURL } from './params.js';
+import { createRequest, type FerryRequest, requestParts, signalOfRequest } from './request.js';
+
+/** A request ready for the chain. */
+export interface Prepared {
+  readonly request: FerryRequest;
+  readonly options: ResolvedOptions;
+  readonly signal: AbortSignal | undefined;
+}
+
+const methodToken = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const normalised: Record<string, string> = {
+  delete: 'DELETE',
+  get: 'GET',
+  head: 'HEAD',
+  options: 'OPTIONS',
+  post: 'POST',
+  put: 'PUT',
+  patch: 'PATCH',
+};
+
+function normaliseMethod(method: string): string {
+  const known = normalised[method.toLowerCase()];
+  if (known) return known;
+  if (!methodToken.test(method)) throw new InvalidOptionError('method', `method: invalid method ${JSON.stringify(method)}`);
+  if (method.toUpperCase() === 'CONNECT') throw new InvalidOptionError('method', 'method: CONNECT is not a request method ferry sends');
+  return method;
+}
+
+function bodyOf(init: FerryInit, method: string, url: URL): RequestBody | null | undefined {
+  const given = [
+    init.json !== undefined && 'json',
+    (init.form !== undefined || init.files !== undefined) && 'form/files',
+    init.body !== undefined && init.body !== null && 'body',
+  ].filter(Boolean);
+  if (given.length > 1)
+    throw new InvalidOptionError(
+      'body',
+      `${method} ${url.origin}${url.pathname}: give only one of json, form/files and body (got ${given.join(' and ')})`,
+    );
+  if (init.json !== undefined) return bodyFromJson(init.json);
+  if (init.form !== undefined || init.files !== undefined) return bodyFromForm(init.form, init.files);
+  if (init.body !== undefined && init.body !== null) return bodyFromInput(init.body);
+  return init.body === null ? null : undefined;
+}
+
+function basicCredentials(user: string, pass: string): string {
+  const bytes = new TextEncoder().encode(`${decodeURIComponent(user)}:${decodeURIComponent(pass)}`);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return `Basic ${btoa(bin)}`;
+}
+
+/** Builds the request and its options; throws InvalidOptionError before any I/O. */
+export function prepareRequest(
+  client: ResolvedClientOptions,
+  input: RequestInfo | URL,
+  init: FerryInit | undefined,
+  method?: string,
+): Prepared {
+  const fromRequest = typeof input === 'object' && input !== null && input instanceof Request ? input : null;
+  const rawMethod = method ?? init?.method ?? fromRequest?.method ?? 'GET';
+  if (typeof rawMethod !== 'string') throw new InvalidOptionError('method', 'method: expected a string');
+  const m = normaliseMethod(rawMethod);
+
+  let url: URL;
+  let headers: HeaderList;
+  let body: RequestBody | null = null;
+  let signal: AbortSignal | undefined;
+  let options = client.shared;
+  if (fromRequest) {
+    const parts = requestParts(fromRequest);
+    url = buildURL(parts.url, undefined, resolveRequestParams(client, init?.params), m);
+    const list: (readonly [string, string])[] = [];
+    if (parts.headers instanceof Headers) parts.headers.forEach((v, k) => list.push([k, v]));
+    else list.push(...parts.headers);
+    headers = resolveRequestHeaders(client, list);
+    body = parts.body;
+    signal = signalOfRequest(fromRequest);
+    if (fromRequest.redirect !== 'follow') options = mergeShared(options, { redirect: fromRequest.redirect }, true);
+  } else {
+    if (typeof input !== 'string' && !(input instanceof URL))
+      throw new InvalidOptionError('url', `${m} ${String(input)}: expected a URL string, URL or Request`);
+    url = buildURL(input, client.baseURL, resolveRequestParams(client, init?.params), m);
+    headers = client.headers;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidOptionError('url', `${m} ${url.protocol}//${url.host}${url.pathname}: unsupported scheme ${url.protocol}`);
+
+  if (init !== undefined && init !== null) {
+    if (typeof init !== 'object') throw new InvalidOptionError('init', 'init: expected an object');
+    if (init.headers !== undefined) headers = resolveRequestHeaders({ ...client, headers }, init.headers);
+    const b = bodyOf(init, m, url);
+    if (b !== undefined) body = b;
+    if (init.signal !== undefined && init.signal !== null) {
+      if (typeof init.signal !== 'object' || typeof init.signal.aborted !== 'boolean')
+        throw new InvalidOptionError('signal', 'signal: expected an AbortSignal');
+      signal = init.signal;
+    } else if (init.signal === null) signal = undefined;
+    options = mergeShared(options, init as Record<string, unknown>, true);
+  }
+
+  if (body !== null && (m === 'GET' || m === 'HEAD'))
+    throw new InvalidOptionError('body', `${m} ${url.origin}${url.pathname}: a ${m} request cannot have a body`);
+
+  if (url.username !== '' || url.password !== '') {
+    // Credentials in the URL become basic auth and leave the URL (request line, messages).
+    const authorization = basicCredentials(url.username, url.password);
+    url = new URL(url.href);
+    url.username = '';
+    url.password = '';
+    if (headerValue(headers, 'authorization') === null) headers = [...headers, ['authorization', authorization]];
+  }
+  if (body?.type && headerValue(headers, 'content-type') === null) headers = [...headers, ['content-type', body.type]];
+
+  return { request: createRequest({ url, method: m, headers, body, redirect: 'follow' }), options, signal };
+}

@@ -1,0 +1,375 @@
+/**
+ * FerryResponse: a real `Response` subclass (`instanceof Response` holds) that is cheap to
+ * make. Its headers and body stream materialise only when touched; `text()`, `json()` and
+ * `arrayBuffer()` read the transport's body directly when nothing took the stream.
+ * @module
+ */
+import { StreamConsumedError } from './errors.js';
+
+/** Response headers as a transport may hand them over: lower-case names, repeats as arrays. */
+export type RawHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * A transport's body, read in whichever way the consumer asks first. `stream()` is called at
+ * most once; `cancel()` releases the connection when the body is not wanted.
+ */
+export interface ResponseSource {
+  stream(): ReadableStream<Uint8Array>;
+  text?(): Promise<string>;
+  arrayBuffer?(): Promise<ArrayBuffer>;
+  json?(): Promise<unknown>;
+  cancel(reason?: unknown): void;
+}
+
+/** Whether the body arrived whole: 'unknown' for a close-delimited body (potential data loss). */
+export type Completeness = 'complete' | 'unknown';
+
+/** Everything a FerryResponse carries besides its body. */
+export interface FerryResponseInit {
+  readonly status?: number;
+  readonly statusText?: string;
+  readonly headers?: HeadersInit | RawHeaders | Headers;
+  readonly url?: string;
+  readonly request?: Request | undefined;
+  readonly history?: readonly FerryResponse[];
+  readonly httpVersion?: string | undefined;
+  readonly redirected?: boolean;
+  readonly complete?: Promise<Completeness>;
+}
+
+const kState = Symbol('ferry.response');
+
+interface ResponseState {
+  status: number;
+  statusText: string;
+  raw: RawHeaders | null;
+  headers: Headers | null;
+  url: string;
+  request: Request | undefined;
+  history: readonly FerryResponse[];
+  httpVersion: string | undefined;
+  redirected: boolean | undefined;
+  complete: Promise<Completeness> | undefined;
+  source: ResponseSource | null;
+  stream: ReadableStream<Uint8Array> | null;
+  /** What consumed the body (for StreamConsumedError), or null. */
+  consumer: string | null;
+}
+
+function st(r: FerryResponse): ResponseState {
+  return (r as unknown as { [kState]: ResponseState })[kState];
+}
+
+const decoder = new TextDecoder();
+const completeResolved: Promise<Completeness> = Promise.resolve('complete');
+
+function isSource(v: unknown): v is ResponseSource {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as ResponseSource).stream === 'function' &&
+    typeof (v as ResponseSource).cancel === 'function'
+  );
+}
+
+function isRaw(h: unknown): h is RawHeaders {
+  return typeof h === 'object' && h !== null && !(h instanceof Headers) && !Array.isArray(h);
+}
+
+function sourceOfInit(body: BodyInit): { source: ResponseSource; type: string | null } {
+  const carrier = new Response(body);
+  return {
+    source: {
+      stream: () => carrier.body as ReadableStream<Uint8Array>,
+      text: () => carrier.text(),
+      arrayBuffer: () => carrier.arrayBuffer(),
+      cancel: (reason) => void carrier.body?.cancel(reason).catch(() => {}),
+    },
+    type: carrier.headers.get('content-type'),
+  };
+}
+
+function streamSource(stream: ReadableStream<Uint8Array>): ResponseSource {
+  return { stream: () => stream, cancel: (reason) => void stream.cancel(reason).catch(() => {}) };
+}
+
+/**
+ * A `Response` with ferry's extras: `request`, `history`, `previous`, `httpVersion`, `complete`.
+ * @example
+ * const res = await client.get('/users');
+ * res.history.map((r) => r.status); // [302]
+ */
+export class FerryResponse extends Response {
+  constructor(body?: BodyInit | ResponseSource | null, init: FerryResponseInit = {}) {
+    super();
+    let source: ResponseSource | null = null;
+    let impliedType: string | null = null;
+    if (body !== null && body !== undefined) {
+      if (isSource(body)) source = body;
+      else if (body instanceof ReadableStream) source = streamSource(body);
+      else ({ source, type: impliedType } = sourceOfInit(body));
+    }
+    const h = init.headers;
+    let raw: RawHeaders | null = null;
+    let headers: Headers | null = null;
+    if (h === undefined) raw = impliedType ? { 'content-type': impliedType } : {};
+    else if (isRaw(h)) raw = h;
+    else {
+      headers = new Headers(h as HeadersInit);
+      if (impliedType && !headers.has('content-type')) headers.set('content-type', impliedType);
+    }
+    (this as unknown as { [kState]: ResponseState })[kState] = {
+      status: init.status ?? 200,
+      statusText: init.statusText ?? '',
+      raw,
+      headers,
+      url: init.url ?? '',
+      request: init.request,
+      history: init.history ?? [],
+      httpVersion: init.httpVersion,
+      redirected: init.redirected,
+      complete: init.complete,
+      source,
+      stream: null,
+      consumer: null,
+    };
+  }
+
+  override get status(): number {
+    return st(this).status;
+  }
+  override get statusText(): string {
+    return st(this).statusText;
+  }
+  override get ok(): boolean {
+    const s = st(this).status;
+    return s >= 200 && s < 300;
+  }
+  override get url(): string {
+    return st(this).url;
+  }
+  override get redirected(): boolean {
+    const s = st(this);
+    return s.redirected ?? s.history.length > 0;
+  }
+  override get type(): ResponseType {
+    return 'basic';
+  }
+  override get headers(): Headers {
+    const s = st(this);
+    if (s.headers === null) {
+      const h = new Headers();
+      const raw = s.raw ?? {};
+      for (const name of Object.keys(raw)) {
+        const v = raw[name];
+        if (v === undefined) continue;
+        if (typeof v === 'string') h.append(name, v);
+        else for (const item of v) h.append(name, item);
+      }
+      s.headers = h;
+    }
+    return s.headers;
+  }
+  /** The Request of the hop that produced this response. */
+  get request(): Request | undefined {
+    return st(this).request;
+  }
+  /** Every earlier response of the redirect chain, oldest first. */
+  get history(): readonly FerryResponse[] {
+    return st(this).history;
+  }
+  /** The response before this one in the redirect chain (Twisted's previousResponse). */
+  get previous(): FerryResponse | undefined {
+    const h = st(this).history;
+    return h[h.length - 1];
+  }
+  /** '1.0' | '1.1' | '2' where the transport knows it. */
+  get httpVersion(): string | undefined {
+    return st(this).httpVersion;
+  }
+  /** 'complete', or 'unknown' for a close-delimited body (potential data loss). */
+  get complete(): Promise<Completeness> {
+    return st(this).complete ?? completeResolved;
+  }
+
+  override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
+    const s = st(this);
+    if (!s.stream) {
+      if (!s.source || s.consumer) return null;
+      s.stream = s.source.stream();
+    }
+    return s.stream as ReadableStream<Uint8Array<ArrayBuffer>>;
+  }
+  override get bodyUsed(): boolean {
+    const s = st(this);
+    return s.consumer !== null || s.stream?.locked === true;
+  }
+
+  #take(consumer: string): ResponseSource | ReadableStream<Uint8Array> | null {
+    const s = st(this);
+    if (s.consumer !== null) throw new StreamConsumedError(`body already consumed by ${s.consumer}`);
+    if (s.stream) {
+      if (s.stream.locked) throw new StreamConsumedError('body stream is locked by a reader (res.body)');
+      s.consumer = consumer;
+      return s.stream;
+    }
+    s.consumer = consumer;
+    return s.source;
+  }
+
+  override async text(): Promise<string> {
+    const src = this.#take('text()');
+    if (src === null) return '';
+    if (!(src instanceof ReadableStream) && src.text) return src.text();
+    return decoder.decode(await readAll(src instanceof ReadableStream ? src : src.stream()));
+  }
+  override async json(): Promise<unknown> {
+    const src = this.#take('json()');
+    if (src === null) return JSON.parse('');
+    if (!(src instanceof ReadableStream) && src.json) return src.json();
+    const text =
+      !(src instanceof ReadableStream) && src.text
+        ? await src.text()
+        : decoder.decode(await readAll(src instanceof ReadableStream ? src : src.stream()));
+    return JSON.parse(text);
+  }
+  override async arrayBuffer(): Promise<ArrayBuffer> {
+    const src = this.#take('arrayBuffer()');
+    if (src === null) return new ArrayBuffer(0);
+    if (!(src instanceof ReadableStream) && src.arrayBuffer) return src.arrayBuffer();
+    const bytes = await readAll(src instanceof ReadableStream ? src : src.stream());
+    return bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+  }
+  override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    const buf = await this.#read('bytes()');
+    return new Uint8Array(buf);
+  }
+  override async blob(): Promise<Blob> {
+    const buf = await this.#read('blob()');
+    const type = this.headers.get('content-type');
+    return new Blob([buf], type ? { type } : {});
+  }
+  override async formData(): Promise<FormData> {
+    const src = this.#take('formData()');
+    const stream = src === null ? null : src instanceof ReadableStream ? src : src.stream();
+    return new Response(stream, { headers: this.headers }).formData();
+  }
+  async #read(consumer: string): Promise<ArrayBuffer> {
+    const src = this.#take(consumer);
+    if (src === null) return new ArrayBuffer(0);
+    if (!(src instanceof ReadableStream) && src.arrayBuffer) return src.arrayBuffer();
+    const bytes = await readAll(src instanceof ReadableStream ? src : src.stream());
+    return bytes.slice().buffer as ArrayBuffer;
+  }
+
+  override clone(): FerryResponse {
+    const s = st(this);
+    if (this.bodyUsed) throw new StreamConsumedError(`cannot clone: body already consumed by ${s.consumer ?? 'a reader'}`);
+    const stream = this.body;
+    let other: ReadableStream<Uint8Array> | null = null;
+    if (stream) {
+      const [a, b] = stream.tee();
+      s.stream = a;
+      other = b;
+    }
+    return new FerryResponse(other, initOf(this));
+  }
+}
+
+function initOf(r: FerryResponse): FerryResponseInit {
+  const s = st(r);
+  return {
+    status: s.status,
+    statusText: s.statusText,
+    headers: s.headers ? new Headers(s.headers) : (s.raw ?? {}),
+    url: s.url,
+    request: s.request,
+    history: s.history,
+    httpVersion: s.httpVersion,
+    ...(s.redirected !== undefined ? { redirected: s.redirected } : {}),
+    ...(s.complete ? { complete: s.complete } : {}),
+  };
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * A new FerryResponse from `response` with `changes`, taking over its body without reading
+ * it; the original must not be read afterwards. Works for foreign Responses too.
+ */
+export function deriveResponse(
+  response: Response,
+  changes: FerryResponseInit & { body?: ReadableStream<Uint8Array> | ResponseSource | null },
+): FerryResponse {
+  const s = (response as unknown as { [kState]?: ResponseState })[kState];
+  let body: ReadableStream<Uint8Array> | ResponseSource | null;
+  let init: FerryResponseInit;
+  if (s !== undefined) {
+    body = 'body' in changes ? (changes.body ?? null) : (s.stream ?? s.source);
+    if (!('body' in changes) && s.consumer === null) s.consumer = 'a middleware (the response was derived)';
+    init = initOf(response as FerryResponse);
+  } else {
+    body = 'body' in changes ? (changes.body ?? null) : response.body;
+    init = {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      url: response.url,
+      redirected: response.redirected,
+    };
+  }
+  const { body: _drop, ...rest } = changes;
+  return new FerryResponse(body, { ...init, ...rest });
+}
+
+/** One response header (lower-case name), read without building a Headers where possible. */
+export function responseHeader(response: Response, name: string): string | null {
+  const s = (response as unknown as { [kState]?: ResponseState })[kState];
+  if (s !== undefined && s.headers === null && s.raw !== null) {
+    const v = s.raw[name];
+    if (v === undefined) return null;
+    return typeof v === 'string' ? v : v.join(', ');
+  }
+  return response.headers.get(name);
+}
+
+/** Every Set-Cookie value of a response, read without building a Headers where possible. */
+export function responseSetCookies(response: Response): readonly string[] {
+  const s = (response as unknown as { [kState]?: ResponseState })[kState];
+  if (s !== undefined && s.headers === null && s.raw !== null) {
+    const v = s.raw['set-cookie'];
+    return v === undefined ? [] : typeof v === 'string' ? [v] : v;
+  }
+  return response.headers.getSetCookie();
+}
+
+/** Releases a response's body without reading it (frees the connection). */
+export function discardBody(response: Response): void {
+  const s = (response as unknown as { [kState]?: ResponseState })[kState];
+  if (s !== undefined) {
+    if (s.consumer !== null) return;
+    s.consumer = 'a middleware (the body was discarded)';
+    if (s.stream) void s.stream.cancel().catch(() => {});
+    else s.source?.cancel();
+    return;
+  }
+  if (!response.bodyUsed) void response.body?.cancel().catch(() => {});
+}

@@ -1,0 +1,49 @@
+/**
+ * The Transport interface: the one seam between ferry's platform-neutral core and a runtime.
+ * @module
+ */
+import type { ExchangeContext } from './context.js';
+import type { Decoder } from './decoder.js';
+
+/** What a transport can do; middleware steps aside or throws `CapabilityError` where it cannot. */
+export interface Capabilities {
+  /** Sees the real 3xx. Browser: no (redirects are native; history unavailable). */
+  readonly manualRedirects: boolean;
+  /** May read `Set-Cookie` and set `Cookie`. Browser: no (cookies are the browser's). */
+  readonly cookieHeaders: boolean;
+  /** Delivers the body still encoded, so decoding (and its limits) is ferry's. */
+  readonly rawBody: boolean;
+  /** Sends `ReadableStream` request bodies of unknown length. */
+  readonly streamingUpload: boolean;
+  readonly proxy: boolean;
+  readonly tls: boolean;
+  readonly unixSocket: boolean;
+  readonly http2: boolean;
+  /** Can put headers on a WebSocket upgrade. */
+  readonly websocketHeaders: boolean;
+  /** Can send `Expect: 100-continue` and hold the body until `100 Continue`. */
+  readonly expectContinue: boolean;
+}
+
+/**
+ * Does exactly one exchange: never follows redirects, never decodes, never touches cookies,
+ * never retries; maps platform failures onto ferry's error tree and rethrows an abort's
+ * `signal.reason` untouched.
+ */
+export interface Transport {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  /** Content decoders this runtime offers beyond the web-standard ones (e.g. br, zstd on Node). */
+  readonly decoders?: Readonly<Record<string, Decoder>>;
+  send(request: Request, ctx: ExchangeContext): Promise<Response>;
+  websocket?(request: Request, ctx: ExchangeContext, options: WebSocketConnectOptions): Promise<unknown>;
+  /** Closes pooled connections (Twisted's closeCachedConnections). */
+  close?(): Promise<void>;
+}
+
+/** Options a transport receives for a WebSocket upgrade. */
+export interface WebSocketConnectOptions {
+  readonly protocols: readonly string[];
+  readonly maxPayload?: number | undefined;
+  readonly perMessageDeflate?: boolean | undefined;
+}

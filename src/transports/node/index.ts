@@ -1,0 +1,22 @@
+/**
+ * @module ferry/node — the Node transport (undici): pooling, streaming both ways, typed errors.
+ */
+import { type Client, type ClientOptions, createDefaultFetch, type FerryFetch, withDefaultTransport } from '../../core/index.js';
+import { createNodeTransport, type NodeTransportOptions } from './transport.js';
+
+export { createNodeTransport, type NodeTransportOptions } from './transport.js';
+
+/** Makes the Node transport from a client's `node` options. */
+export function nodeTransportFor(options: ClientOptions): ReturnType<typeof createNodeTransport> {
+  return createNodeTransport((options.node ?? {}) as NodeTransportOptions);
+}
+
+/**
+ * createClient() with the Node transport as default.
+ * @example
+ * const client = createClient({ baseURL: 'http://127.0.0.1:3000/', node: { connections: 20 } });
+ */
+export const createClient: (options?: ClientOptions) => Client = withDefaultTransport(nodeTransportFor);
+
+/** A drop-in fetch on the Node transport, with fetch's defaults (no cookie jar). */
+export const fetch: FerryFetch = createDefaultFetch(nodeTransportFor);
