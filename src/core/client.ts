@@ -82,6 +82,7 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
   const chain = compose([...config.middleware, ...defaultMiddleware(internals)], send);
 
   async function run(input: RequestInfo | URL, init: FerryInit | undefined, method?: string): Promise<FerryResponse> {
+    if (isPlatformScheme(input)) return deriveResponse(await globalThis.fetch(input as RequestInfo, init as RequestInit), {});
     const prepared = prepareRequest(config, input, init, method);
     const { signal } = prepared;
     if (signal?.aborted) throw signal.reason;
@@ -144,6 +145,14 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
       await transport.close?.();
     },
   };
+}
+
+const platformSchemes = /^(data|blob|about):/i;
+
+/** data:, blob: and about: URLs behave as in the platform's fetch: they are handed to it. */
+function isPlatformScheme(input: RequestInfo | URL): boolean {
+  const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  return platformSchemes.test(href);
 }
 
 /**
