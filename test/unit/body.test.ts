@@ -38,7 +38,9 @@ function parseMultipart(
     bb.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => files.push({ name, filename: info.filename, mime: info.mimeType, data: Buffer.concat(chunks).toString() }));
+      stream.on('end', () =>
+        files.push({ name, filename: info.filename ?? '', mime: info.mimeType, data: Buffer.concat(chunks).toString() }),
+      );
     });
     bb.on('close', () => resolve({ fields, files }));
     bb.on('error', reject);

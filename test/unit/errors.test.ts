@@ -23,7 +23,7 @@ test('every error is branded, has a stable code, and network errors are TypeErro
     [new ferry.WebSocketError('x', { status: 401 }), 'ERR_WEBSOCKET', false],
   ];
   for (const [e, code, isType] of cases) {
-    assert.equal((e as { code: string }).code, code);
+    assert.equal((e as unknown as { code: string }).code, code);
     assert.ok(isFerryError(e), code);
     assert.ok(e instanceof FerryError, code);
     assert.equal(e instanceof TypeError, isType, code);
