@@ -6,10 +6,11 @@
  * feature is idle for a request.
  * @module
  */
+import { auth } from './auth/middleware.js';
 import type { ClientInternals } from './client.js';
 import type { Middleware } from './middleware.js';
 
 /** The built-in middleware for a client, in chain order. */
 export function defaultMiddleware(_client: ClientInternals): Middleware[] {
-  return [];
+  return [auth()];
 }

@@ -2,7 +2,10 @@
  * @module ferry/core — the platform-neutral core: client, middleware chain, transport
  * interface, bodies, responses and errors. Web standards only.
  */
-export type { AuthFlow, AuthScheme } from './auth/scheme.js';
+export { basicAuth, basicCredentials } from './auth/basic.js';
+export { bearer, type TokenSource } from './auth/bearer.js';
+export { auth, sendBelowAuth } from './auth/middleware.js';
+export type { AuthFlow, AuthScheme, SchemeScope } from './auth/scheme.js';
 export {
   type BodyInput,
   bodyFromForm,
@@ -80,5 +83,6 @@ export {
   type ResponseSource,
   responseHeader,
   responseSetCookies,
+  takeBody,
 } from './response.js';
 export type { Capabilities, Transport, WebSocketConnectOptions } from './transport.js';

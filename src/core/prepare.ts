@@ -3,6 +3,7 @@
  * options, validating everything before any I/O.
  * @module
  */
+import { urlCredentials } from './auth/basic.js';
 import { bodyFromForm, bodyFromInput, bodyFromJson, type RequestBody } from './body.js';
 import { InvalidOptionError } from './errors.js';
 import { type HeaderList, headerValue } from './headers.js';
@@ -60,13 +61,6 @@ function bodyOf(init: FerryInit, method: string, url: URL): RequestBody | null |
   return init.body === null ? null : undefined;
 }
 
-function basicCredentials(user: string, pass: string): string {
-  const bytes = new TextEncoder().encode(`${decodeURIComponent(user)}:${decodeURIComponent(pass)}`);
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return `Basic ${btoa(bin)}`;
-}
-
 /** Builds the request and its options; throws InvalidOptionError before any I/O. */
 export function prepareRequest(
   client: ResolvedClientOptions,
@@ -120,12 +114,14 @@ export function prepareRequest(
     throw new InvalidOptionError('body', `${m} ${url.origin}${url.pathname}: a ${m} request cannot have a body`);
 
   if (url.username !== '' || url.password !== '') {
-    // Credentials in the URL become basic auth and leave the URL (request line, messages).
-    const authorization = basicCredentials(url.username, url.password);
+    // Credentials in the URL become a basic auth scheme scoped to that origin (unless `auth`
+    // or an Authorization header is given) and leave the URL (request line, messages).
+    const scheme = urlCredentials(url);
     url = new URL(url.href);
     url.username = '';
     url.password = '';
-    if (headerValue(headers, 'authorization') === null) headers = [...headers, ['authorization', authorization]];
+    if (options.auth === undefined && headerValue(headers, 'authorization') === null)
+      options = mergeShared(options, { auth: scheme }, true);
   }
   if (body?.type && headerValue(headers, 'content-type') === null) headers = [...headers, ['content-type', body.type]];
 
