@@ -6,12 +6,12 @@
 import type { CookieJar } from 'tough-cookie';
 import { defaultMiddleware } from './chain.js';
 import type { ExchangeContext } from './context.js';
-import { HTTPStatusError, InvalidOptionError, scrubUrl } from './errors.js';
+import { CapabilityError, describe, HTTPStatusError, InvalidOptionError, scrubUrl } from './errors.js';
 import { type EventListeners, type EventName, EventRegistry } from './events.js';
 import { compose, type Next } from './middleware.js';
 import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolveClientOptions, validateListeners } from './options.js';
 import { prepareRequest } from './prepare.js';
-import { deriveResponse, FerryResponse } from './response.js';
+import { deriveResponse, FerryResponse, noteChainConsumer } from './response.js';
 import type { Transport } from './transport.js';
 
 /** A fetch-compatible function that resolves to a FerryResponse. */
@@ -86,6 +86,13 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
     const prepared = prepareRequest(config, input, init, method);
     const { signal } = prepared;
     if (signal?.aborted) throw signal.reason;
+    if (prepared.options.expectContinue !== false && !transport.capabilities.expectContinue)
+      throw new CapabilityError(
+        transport.name,
+        'expectContinue',
+        describe(`the ${transport.name} transport cannot send Expect: 100-continue`, prepared.request),
+        { request: prepared.request },
+      );
     const ctx: ExchangeContext = {
       options: prepared.options,
       signal,
@@ -95,6 +102,7 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
     };
     const raw = await chain(prepared.request, ctx);
     const res = raw instanceof FerryResponse ? raw : deriveResponse(raw, { request: prepared.request });
+    noteChainConsumer(res);
     if (prepared.options.throwHttpErrors && !res.ok) {
       throw new HTTPStatusError(
         `${res.request?.method ?? prepared.request.method} ${scrubUrl(res.url || prepared.request.url)}: HTTP ${res.status} ${res.statusText}`.trimEnd(),

@@ -4,7 +4,7 @@
  * `arrayBuffer()` read the transport's body directly when nothing took the stream.
  * @module
  */
-import { StreamConsumedError } from './errors.js';
+import { describe, StreamConsumedError } from './errors.js';
 
 /** Response headers as a transport may hand them over: lower-case names, repeats as arrays. */
 export type RawHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -196,7 +196,7 @@ export class FerryResponse extends Response {
     const s = st(this);
     if (!s.stream) {
       if (!s.source || s.consumer) return null;
-      s.stream = s.source.stream();
+      s.stream = watchStream(s.source.stream(), s);
     }
     return s.stream as ReadableStream<Uint8Array<ArrayBuffer>>;
   }
@@ -207,9 +207,9 @@ export class FerryResponse extends Response {
 
   #take(consumer: string): ResponseSource | ReadableStream<Uint8Array> | null {
     const s = st(this);
-    if (s.consumer !== null) throw new StreamConsumedError(`body already consumed by ${s.consumer}`);
+    if (s.consumer !== null) throw new StreamConsumedError(describe(`body already consumed by ${s.consumer}`, s.request));
     if (s.stream) {
-      if (s.stream.locked) throw new StreamConsumedError('body stream is locked by a reader (res.body)');
+      if (s.stream.locked) throw new StreamConsumedError(describe('body stream is locked by a reader (res.body)', s.request));
       s.consumer = consumer;
       return s.stream;
     }
@@ -264,16 +264,49 @@ export class FerryResponse extends Response {
 
   override clone(): FerryResponse {
     const s = st(this);
-    if (this.bodyUsed) throw new StreamConsumedError(`cannot clone: body already consumed by ${s.consumer ?? 'a reader'}`);
+    if (this.bodyUsed)
+      throw new StreamConsumedError(describe(`cannot clone: body already consumed by ${s.consumer ?? 'a reader'}`, s.request));
     const stream = this.body;
     let other: ReadableStream<Uint8Array> | null = null;
     if (stream) {
-      const [a, b] = stream.tee();
+      const [a, b] = ReadableStream.prototype.tee.call(stream) as [ReadableStream<Uint8Array>, ReadableStream<Uint8Array>];
       s.stream = a;
       other = b;
     }
     return new FerryResponse(other, initOf(this));
   }
+}
+
+const streamTakers: readonly (string | symbol)[] = ['getReader', 'pipeTo', 'pipeThrough', 'tee', 'values', Symbol.asyncIterator];
+
+/**
+ * Marks the response consumed by its stream as soon as anything starts reading `res.body`
+ * (a reader, `for await`, a pipe), so a later `text()` throws StreamConsumedError instead of
+ * returning an empty body. Merely touching `res.body` consumes nothing, as in fetch.
+ */
+function watchStream(stream: ReadableStream<Uint8Array>, s: ResponseState): ReadableStream<Uint8Array> {
+  for (const key of streamTakers) {
+    const original = (stream as unknown as Record<string | symbol, unknown>)[key];
+    if (typeof original !== 'function') continue;
+    Object.defineProperty(stream, key, {
+      configurable: true,
+      writable: true,
+      value(this: unknown, ...args: unknown[]): unknown {
+        s.consumer ??= 'the body stream (res.body)';
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      },
+    });
+  }
+  return stream;
+}
+
+/**
+ * Called by the client on the response it hands to the caller: a body the chain already read
+ * is then reported as read by a middleware (`StreamConsumedError` says so).
+ */
+export function noteChainConsumer(response: Response): void {
+  const s = (response as unknown as { [kState]?: ResponseState })[kState];
+  if (s !== undefined && s.consumer !== null && !s.consumer.startsWith('a middleware')) s.consumer = `a middleware (${s.consumer})`;
 }
 
 function initOf(r: FerryResponse): FerryResponseInit {
