@@ -7,6 +7,7 @@ export default defineConfig({
     'index.node': 'src/index.node.ts',
     'core/index': 'src/core/index.ts',
     'transports/node/index': 'src/transports/node/index.ts',
+    'transports/mock/index': 'src/transports/mock/index.ts',
   },
   format: ['esm'],
   splitting: true,
