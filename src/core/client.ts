@@ -13,6 +13,8 @@ import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolve
 import { prepareRequest } from './prepare.js';
 import { deriveResponse, FerryResponse, noteChainConsumer } from './response.js';
 import type { Transport } from './transport.js';
+import type { FerryWebSocket, WebSocketOptions } from './websocket.js';
+import { webSocketConnector } from './websocket-connect.js';
 
 /** A fetch-compatible function that resolves to a FerryResponse. */
 export type FerryFetch = (input: RequestInfo | URL, init?: FerryInit) => Promise<FerryResponse>;
@@ -32,6 +34,12 @@ export interface Client {
   patch(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
   delete(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
   options(url: string | URL, options?: RequestOptions): Promise<FerryResponse>;
+  /**
+   * Opens a WebSocket with the session's state: default headers, cookies (Set-Cookie on the
+   * 101 is stored), auth. Resolves when open; a non-101 answer rejects with a WebSocketError
+   * carrying `status` and `headers`.
+   */
+  websocket(url: string | URL, options?: WebSocketOptions): Promise<FerryWebSocket>;
   /** Registers a client-wide listener; returns an unsubscribe function. */
   on<K extends EventName>(name: K, listener: EventListeners[K]): () => void;
   /** The cookie jar, when cookies are on. */
@@ -79,7 +87,8 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
   }
   const internals: ClientInternals = { config, transport, events, jar: undefined };
   const send: Next = (request, ctx) => transport.send(request, ctx);
-  const chain = compose([...config.middleware, ...defaultMiddleware(internals)], send);
+  const middleware = [...config.middleware, ...defaultMiddleware(internals)];
+  const chain = compose(middleware, send);
 
   async function run(input: RequestInfo | URL, init: FerryInit | undefined, method?: string): Promise<FerryResponse> {
     if (isPlatformScheme(input)) return deriveResponse(await globalThis.fetch(input as RequestInfo, init as RequestInit), {});
@@ -133,6 +142,7 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
       if (typeof method !== 'string') return Promise.reject(new InvalidOptionError('method', 'method: expected a string'));
       return run(url, opts as FerryInit | undefined, method);
     },
+    websocket: webSocketConnector(config, transport, events, middleware),
     get: helper('GET'),
     head: helper('HEAD'),
     post: helper('POST'),

@@ -217,10 +217,13 @@ export class AuthError extends FerryError {
 export class WebSocketError extends FerryError {
   readonly status: number | undefined;
   readonly headers: Headers | undefined;
-  constructor(message: string, details?: { status?: number; headers?: Headers }, init?: FerryErrorInit) {
+  /** The refusing response, where there was one. */
+  readonly response: Response | undefined;
+  constructor(message: string, details?: { status?: number; headers?: Headers; response?: Response }, init?: FerryErrorInit) {
     super(message, init, 'ERR_WEBSOCKET');
     this.status = details?.status;
     this.headers = details?.headers;
+    this.response = details?.response;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 export { basicAuth, basicCredentials } from './auth/basic.js';
 export { bearer, type TokenSource } from './auth/bearer.js';
+export { type DigestOptions, digestAuth } from './auth/digest.js';
 export { auth, sendBelowAuth } from './auth/middleware.js';
 export type { AuthFlow, AuthScheme, SchemeScope } from './auth/scheme.js';
 export {
@@ -86,3 +87,14 @@ export {
   takeBody,
 } from './response.js';
 export type { Capabilities, Transport, WebSocketConnectOptions } from './transport.js';
+export {
+  FerryWebSocket,
+  httpURLOf,
+  type WebSocketDriver,
+  type WebSocketFeed,
+  type WebSocketHandler,
+  type WebSocketMessage,
+  type WebSocketOptions,
+  webSocketFeed,
+  wsURLOf,
+} from './websocket.js';

@@ -4,6 +4,8 @@
  */
 import type { ExchangeContext } from './context.js';
 import type { Decoder } from './decoder.js';
+import type { FerryWebSocket, WebSocketHandler } from './websocket.js';
+import type { TimeoutPhase } from './errors.js';
 
 /** What a transport can do; middleware steps aside or throws `CapabilityError` where it cannot. */
 export interface Capabilities {
@@ -23,6 +25,12 @@ export interface Capabilities {
   readonly websocketHeaders: boolean;
   /** Can send `Expect: 100-continue` and hold the body until `100 Continue`. */
   readonly expectContinue: boolean;
+  /**
+   * Timeout phases the transport enforces itself from `ctx.options.timeout` (per hop).
+   * The core times the others with timers on the response and body; `connect` it can only
+   * bound by the wait for headers.
+   */
+  readonly timeouts?: readonly TimeoutPhase[];
 }
 
 /**
@@ -36,7 +44,8 @@ export interface Transport {
   /** Content decoders this runtime offers beyond the web-standard ones (e.g. br, zstd on Node). */
   readonly decoders?: Readonly<Record<string, Decoder>>;
   send(request: Request, ctx: ExchangeContext): Promise<Response>;
-  websocket?(request: Request, ctx: ExchangeContext, options: WebSocketConnectOptions): Promise<unknown>;
+  /** Upgrades to a WebSocket; a refusal rejects with a WebSocketError carrying the response. */
+  websocket?(request: Request, ctx: ExchangeContext, options: WebSocketConnectOptions): Promise<FerryWebSocket>;
   /** Closes pooled connections (Twisted's closeCachedConnections). */
   close?(): Promise<void>;
 }
@@ -46,4 +55,5 @@ export interface WebSocketConnectOptions {
   readonly protocols: readonly string[];
   readonly maxPayload?: number | undefined;
   readonly perMessageDeflate?: boolean | undefined;
+  readonly handler?: WebSocketHandler | undefined;
 }

@@ -12,8 +12,11 @@ import {
   requestParts,
   type Transport,
 } from '../../core/index.js';
-import { bodySource, type UndiciBody } from './body-source.js';
+import { bodySource, isCloseDelimited, type UndiciBody } from './body-source.js';
+import { sendExpectingContinue, wantsContinue } from './expect-continue.js';
 import { mapError } from './map-error.js';
+import { connectDispatchers, dispatchTimeouts, nodeTimeoutPhases } from './timeouts.js';
+import { openWebSocket } from './websocket.js';
 
 /** Options of `createNodeTransport()` (also `createClient({ node: {…} })`). */
 export interface NodeTransportOptions {
@@ -34,8 +37,9 @@ const capabilities: Capabilities = Object.freeze({
   tls: false,
   unixSocket: false,
   http2: false,
-  websocketHeaders: false,
-  expectContinue: false,
+  websocketHeaders: true,
+  expectContinue: true,
+  timeouts: nodeTimeoutPhases,
 });
 
 type UndiciBodyInit = string | Uint8Array | AsyncIterable<Uint8Array | string> | null;
@@ -76,49 +80,58 @@ function flatHeaders(headers: Headers | readonly (readonly [string, string])[], 
  */
 export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
   const connections = options.connections ?? 10;
-  const dispatcher =
-    options.dispatcher ??
-    new Agent({
-      connections,
-      keepAliveTimeout: options.keepAliveTimeout ?? 4000,
-    });
+  const agentOptions = { connections, keepAliveTimeout: options.keepAliveTimeout ?? 4000 };
+  const dispatcher = options.dispatcher ?? new Agent(agentOptions);
+  // A connect deadline is a connector setting: hops with one go through an Agent made for it.
+  const byConnect = connectDispatchers(
+    dispatcher,
+    options.dispatcher ? undefined : (timeout) => new Agent({ ...agentOptions, connect: { timeout } }),
+  );
 
   async function send(request: Request, ctx: ExchangeContext): Promise<Response> {
     const parts = requestParts(request);
+    if (ctx.options.expectContinue !== false && wantsContinue(parts.body, ctx.options.expectContinue))
+      return sendExpectingContinue(request, parts, ctx);
     const { url, method } = parts;
     const signal = ctx.signal;
     const exchange = { method, url: url.href, signal };
     let data: Dispatcher.ResponseData;
     try {
-      data = await dispatcher.request({
+      const timeouts = ctx.options.timeout;
+      data = await (timeouts === undefined ? dispatcher : byConnect.pick(timeouts.connect)).request({
         origin: url.origin,
         path: url.pathname + url.search,
         method: method as Dispatcher.HttpMethod,
         headers: flatHeaders(parts.headers, parts.body),
         body: bodyForUndici(parts.body) as string,
         ...(signal ? { signal } : {}),
+        ...dispatchTimeouts(timeouts),
       });
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
       throw mapError(e, exchange);
     }
     const body = data.body as unknown as UndiciBody;
-    return new FerryResponse(bodySource(body, exchange), {
+    const headers = data.headers as Record<string, string | string[]>;
+    const source = bodySource(body, exchange, isCloseDelimited(method, data.statusCode, headers));
+    return new FerryResponse(source, {
       status: data.statusCode,
       statusText: data.statusText ?? '',
-      headers: data.headers as Record<string, string | string[]>,
+      headers,
       url: url.href,
       request,
       httpVersion: '1.1',
+      complete: source.complete,
     });
   }
 
   return {
     name: 'node',
+    websocket: (request, ctx, wsOptions) => openWebSocket(request, ctx, wsOptions),
     capabilities,
     send,
     close: async () => {
-      await dispatcher.close();
+      await Promise.all([dispatcher.close(), byConnect.close()]);
     },
   };
 }
