@@ -1,19 +1,28 @@
 /**
  * The browser transport: `globalThis.fetch`. The browser keeps redirects (opaque when manual),
- * cookies and decoding to itself; the capabilities say so, and ferry's middleware step aside
- * or refuse explicit options with a CapabilityError instead of pretending.
+ * cookies and decoding to itself; the capabilities say so. Redirects are followed natively
+ * (`res.redirected` and the final `url` are set; `res.history` stays empty), cookies come from
+ * the browser's jar (`credentials`), and bodies arrive decoded (the Content-Encoding the
+ * browser decoded is removed, so nothing decodes twice). An explicit option the browser cannot
+ * honour (`redirect: 'manual'`, a `Cookie` header, `decompress: false`, `maxRedirects` …)
+ * throws a CapabilityError before any I/O. Stream bodies are collected before sending:
+ * Chromium streams uploads only over HTTP/2.
  * @module
  */
 import {
   type Capabilities,
+  CapabilityError,
   describe,
   type ExchangeContext,
   FerryResponse,
+  RedirectError,
+  type RequestBody,
   requestParts,
   streamOfBody,
   type Transport,
   TransportError,
 } from '../../core/index.js';
+import { type Exchange, fetchSource } from './response-source.js';
 
 /** Options of `createBrowserTransport()`. */
 export interface BrowserTransportOptions {
@@ -36,6 +45,48 @@ const capabilities: Capabilities = Object.freeze({
   expectContinue: false,
 });
 
+/** Codings browsers decode themselves. */
+const decodedCodings = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd']);
+
+function refuse(capability: string, what: string, x: Exchange): never {
+  throw new CapabilityError('browser', capability, describe(`the browser transport cannot do ${capability}: ${what}`, x));
+}
+
+function hasHeader(headers: Headers | readonly (readonly [string, string])[], name: string): boolean {
+  if (headers instanceof Headers) return headers.has(name);
+  return headers.some(([k]) => k === name);
+}
+
+/** Everything checked before any I/O. */
+function check(ctx: ExchangeContext, headers: Headers | readonly (readonly [string, string])[], x: Exchange): void {
+  const o = ctx.options;
+  if (o.redirect === 'manual') refuse('manualRedirects', "redirect: 'manual' gives an opaque response in a browser", x);
+  if (o.redirect === 'follow') {
+    if (o.maxRedirects !== 20) refuse('maxRedirects', 'the browser follows up to 20 redirects itself', x);
+    if (o.redirectPolicy !== 'browser') refuse('redirectPolicy', 'the browser applies its own redirect policy', x);
+    if (o.sensitiveHeaders.size > 0) refuse('sensitiveHeaders', 'the browser follows redirects itself', x);
+  }
+  if (!o.decompress) refuse('rawBody', 'browsers always decode response bodies (decompress: false)', x);
+  if (hasHeader(headers, 'cookie')) refuse('cookieHeaders', 'a Cookie header is forbidden; the browser sends its own cookies', x);
+}
+
+async function bodyInit(body: RequestBody): Promise<BodyInit> {
+  const { source } = body;
+  if (typeof source === 'string' || source instanceof Uint8Array || source instanceof Blob) return source as BodyInit;
+  return new Response(streamOfBody(body)).blob();
+}
+
+function decodedHeaders(headers: Headers): Headers {
+  const coding = headers.get('content-encoding');
+  if (coding === null) return headers;
+  const all = coding.split(',').map((c) => c.trim().toLowerCase());
+  if (!all.every((c) => c === '' || c === 'identity' || decodedCodings.has(c))) return headers;
+  const out = new Headers(headers);
+  out.delete('content-encoding');
+  out.delete('content-length');
+  return out;
+}
+
 /**
  * Creates the browser transport.
  * @example
@@ -46,38 +97,31 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
   const credentials = options.credentials ?? 'same-origin';
   async function send(request: Request, ctx: ExchangeContext): Promise<Response> {
     const parts = requestParts(request);
-    const init: RequestInit & { duplex?: 'half' } = {
-      method: parts.method,
+    const { url, method } = parts;
+    const signal = ctx.signal;
+    const x: Exchange = { method, url: url.href, signal };
+    check(ctx, parts.headers, x);
+    const init: RequestInit = {
+      method,
       headers: parts.headers instanceof Headers ? parts.headers : (parts.headers as [string, string][]),
-      redirect: 'follow',
+      redirect: ctx.options.redirect === 'error' ? 'manual' : 'follow',
       credentials,
     };
-    if (parts.body) {
-      const { source } = parts.body;
-      init.body =
-        typeof source === 'string' || source instanceof Uint8Array || source instanceof Blob
-          ? (source as BodyInit)
-          : streamOfBody(parts.body);
-      if (init.body instanceof ReadableStream) init.duplex = 'half';
-    }
-    if (ctx.signal) init.signal = ctx.signal;
+    if (signal) init.signal = signal;
     let res: Response;
     try {
-      res = await platformFetch(parts.url.href, init);
+      if (parts.body) init.body = await bodyInit(parts.body);
+      res = await platformFetch(url.href, init);
     } catch (e) {
-      if (ctx.signal?.aborted) throw ctx.signal.reason;
-      throw new TransportError(
-        describe(`network error: ${(e as Error)?.message ?? String(e)}`, { method: parts.method, url: parts.url.href }),
-        {
-          cause: e,
-        },
-      );
+      if (signal?.aborted) throw signal.reason;
+      throw new TransportError(describe(`network error: ${(e as Error)?.message ?? String(e)}`, x), { cause: e });
     }
-    return new FerryResponse(res.body, {
+    if (res.type === 'opaqueredirect') throw new RedirectError(describe("redirect refused (redirect: 'error')", x));
+    return new FerryResponse(res.body ? fetchSource(res, x) : null, {
       status: res.status,
       statusText: res.statusText,
-      headers: res.headers,
-      url: res.url || parts.url.href,
+      headers: decodedHeaders(res.headers),
+      url: res.url || url.href,
       request,
       redirected: res.redirected,
     });

@@ -1,0 +1,23 @@
+/**
+ * @module ferry/bun — the Bun transport (Bun's fetch with `decompress: false`, proxy, tls, unix).
+ */
+import { type Client, type ClientOptions, createDefaultFetch, type FerryFetch, withDefaultTransport } from '../../core/index.js';
+import { nodeOptionsFor } from './node-options.js';
+import { type BunTransportOptions, createBunTransport } from './transport.js';
+
+export { type BunTlsOptions, type BunTransportOptions, createBunTransport } from './transport.js';
+
+/** Makes the Bun transport from a client's options (`node.proxy`, `node.tls`, `node.socketPath` carry over). */
+export function bunTransportFor(options: ClientOptions): ReturnType<typeof createBunTransport> {
+  return createBunTransport(nodeOptionsFor('bun', options.node, ['proxy', 'tls', 'socketPath']) as BunTransportOptions);
+}
+
+/**
+ * createClient() with the Bun transport as default.
+ * @example
+ * const client = createClient({ baseURL: 'http://127.0.0.1:8080/' });
+ */
+export const createClient: (options?: ClientOptions) => Client = withDefaultTransport(bunTransportFor);
+
+/** A drop-in fetch on the Bun transport, with fetch's defaults (no cookie jar). */
+export const fetch: FerryFetch = createDefaultFetch(bunTransportFor);

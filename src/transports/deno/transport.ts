@@ -1,0 +1,186 @@
+/**
+ * The Deno transport: Deno's fetch, one exchange (`redirect: 'manual'`), with
+ * `Deno.createHttpClient` for proxies (http, https, socks5/socks5h), extra CAs, client
+ * certificates and unix sockets. Deno decodes gzip and br itself (it cannot be told not to,
+ * except by asking for `identity`) and keeps their Content-Encoding; this transport removes
+ * what Deno decoded from the headers, so ferry's decompress middleware sees, and decodes,
+ * only what is still encoded (deflate, x-gzip, stacked codings …).
+ * @module
+ */
+import {
+  type Capabilities,
+  CapabilityError,
+  ConnectError,
+  describe,
+  type ExchangeContext,
+  FerryResponse,
+  ProxyError,
+  type RequestBody,
+  requestParts,
+  streamOfBody,
+  TLSError,
+  type Transport,
+  TransportError,
+} from '../../core/index.js';
+import { type DenoHttpClient, type DenoTlsOptions, denoGlobal, httpClientOptions } from './http-client.js';
+import { type Exchange, fetchSource } from './response-source.js';
+
+/** Options of `createDenoTransport()`. */
+export interface DenoTransportOptions {
+  /** Proxy URL: `http:`, `https:`, `socks5:` or `socks5h:`; credentials in the URL. */
+  proxy?: string | URL;
+  /** Extra CAs and a client certificate (PEM text or file paths). */
+  tls?: DenoTlsOptions;
+  /** Send every request over this unix domain socket. */
+  socketPath?: string;
+  /** Allow HTTP/2 (default: Deno's, true). */
+  http2?: boolean;
+  /** A `Deno.HttpClient` of your own (instead of the settings above). */
+  client?: DenoHttpClient;
+  /** The fetch to call (default `globalThis.fetch`). */
+  fetch?: typeof globalThis.fetch;
+}
+
+const capabilities: Capabilities = Object.freeze({
+  manualRedirects: true,
+  cookieHeaders: true,
+  rawBody: false,
+  streamingUpload: true,
+  proxy: true,
+  tls: true,
+  unixSocket: true,
+  http2: true,
+  websocketHeaders: false,
+  expectContinue: false,
+});
+
+type Init = RequestInit & { duplex?: 'half'; client?: DenoHttpClient };
+
+function bodyInit(body: RequestBody): { body: BodyInit; stream: boolean } {
+  const { source } = body;
+  if (typeof source === 'string' || source instanceof Uint8Array || source instanceof Blob)
+    return { body: source as BodyInit, stream: false };
+  return { body: streamOfBody(body), stream: true };
+}
+
+function headerOf(headers: Headers | readonly (readonly [string, string])[], name: string): string | null {
+  if (headers instanceof Headers) return headers.get(name);
+  for (const [k, v] of headers) if (k === name) return v;
+  return null;
+}
+
+function causeText(e: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur; i++) {
+    const m = (cur as Error).message;
+    if (typeof m === 'string') parts.push(m);
+    cur = (cur as Error).cause;
+  }
+  return parts.join(': ');
+}
+
+/** Maps a Deno fetch rejection onto ferry's error tree. */
+export function mapDenoError(e: unknown, x: Exchange): unknown {
+  const text = causeText(e);
+  const init = { cause: e };
+  if (/proxy/i.test(text)) return new ProxyError(describe(`proxy failed: ${text}`, x), undefined, init);
+  if (/certificate|tls|ssl|handshake|UnknownIssuer|NotValidForName/i.test(text)) return new TLSError(describe(`TLS: ${text}`, x), init);
+  if (/connect|dns error|lookup|refused|unreachable|No such file/i.test(text))
+    return new ConnectError(describe(`cannot connect: ${text}`, x), init);
+  return new TransportError(describe(text || 'network error', x), init);
+}
+
+/**
+ * Whether Deno decoded this body itself: it does for a single `gzip` or `br` coding unless the
+ * request asked for `identity` (checked against Deno 2.x; the conformance suite guards it).
+ */
+function decodedByDeno(acceptEncoding: string | null, contentEncoding: string | null): boolean {
+  if (contentEncoding === null) return false;
+  if (acceptEncoding !== null && acceptEncoding.trim().toLowerCase() === 'identity') return false;
+  return /^\s*(gzip|br)\s*$/i.test(contentEncoding);
+}
+
+/**
+ * Creates the Deno transport. Throws InvalidOptionError / CapabilityError for options it
+ * cannot honour, before any I/O.
+ * @example
+ * const client = createClient({ transport: createDenoTransport({ proxy: 'socks5h://127.0.0.1:1080' }) });
+ */
+export function createDenoTransport(options: DenoTransportOptions = {}): Transport {
+  const deno = denoGlobal();
+  let client: DenoHttpClient | undefined = options.client;
+  if (client === undefined) {
+    const clientOptions = httpClientOptions(options, deno);
+    if (clientOptions !== null) {
+      if (!deno)
+        throw new CapabilityError(
+          'deno',
+          'createHttpClient',
+          'the deno transport needs Deno.createHttpClient for proxy, tls and socketPath',
+        );
+      client = deno.createHttpClient(clientOptions);
+    }
+  }
+  const platformFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+
+  async function send(request: Request, ctx: ExchangeContext): Promise<Response> {
+    const parts = requestParts(request);
+    const { url, method } = parts;
+    const signal = ctx.signal;
+    const x: Exchange = { method, url: url.href, signal };
+    let headers = parts.headers;
+    const accept = headerOf(headers, 'accept-encoding');
+    if (!ctx.options.decompress) {
+      // Deno decodes gzip and br unless asked for identity: raw bytes need identity.
+      if (accept !== null && accept.trim().toLowerCase() !== 'identity')
+        throw new CapabilityError(
+          'deno',
+          'rawBody',
+          describe('the deno transport cannot keep gzip/br bodies encoded (decompress: false needs Accept-Encoding: identity)', x),
+        );
+      if (accept === null) headers = [...(headers instanceof Headers ? [...headers] : headers), ['accept-encoding', 'identity']];
+    }
+    const init: Init = {
+      method,
+      headers: headers instanceof Headers ? headers : (headers as [string, string][]),
+      redirect: 'manual',
+    };
+    if (parts.body) {
+      const b = bodyInit(parts.body);
+      init.body = b.body;
+      if (b.stream) init.duplex = 'half';
+    }
+    if (signal) init.signal = signal;
+    if (client) init.client = client;
+    let res: Response;
+    try {
+      res = await platformFetch(url.href, init);
+    } catch (e) {
+      if (signal?.aborted) throw signal.reason;
+      throw mapDenoError(e, x);
+    }
+    let resHeaders = res.headers;
+    if (decodedByDeno(headerOf(headers, 'accept-encoding'), resHeaders.get('content-encoding'))) {
+      resHeaders = new Headers(resHeaders);
+      resHeaders.delete('content-encoding');
+      resHeaders.delete('content-length');
+    }
+    return new FerryResponse(res.body ? fetchSource(res, x) : null, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: resHeaders,
+      url: url.href,
+      request,
+    });
+  }
+
+  return {
+    name: 'deno',
+    capabilities,
+    send,
+    close: async () => {
+      if (client && client !== options.client) client.close();
+    },
+  };
+}
