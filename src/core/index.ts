@@ -98,3 +98,4 @@ export {
   webSocketFeed,
   wsURLOf,
 } from './websocket.js';
+export { nativeWebSocket } from './websocket-native.js';

@@ -15,6 +15,7 @@ import {
   describe,
   type ExchangeContext,
   FerryResponse,
+  nativeWebSocket,
   RedirectError,
   type RequestBody,
   requestParts,
@@ -126,5 +127,10 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
       redirected: res.redirected,
     });
   }
-  return { name: 'browser', capabilities, send };
+  return {
+    name: 'browser',
+    capabilities,
+    send,
+    websocket: (request, ctx, options) => nativeWebSocket(request, ctx, options, { headers: false }),
+  };
 }

@@ -16,6 +16,7 @@ import {
   type ExchangeContext,
   FerryResponse,
   InvalidOptionError,
+  nativeWebSocket,
   ProxyError,
   type RequestBody,
   requestParts,
@@ -60,7 +61,7 @@ const capabilities: Capabilities = Object.freeze({
   tls: true,
   unixSocket: true,
   http2: false,
-  websocketHeaders: false,
+  websocketHeaders: true,
   expectContinue: false,
 });
 
@@ -209,5 +210,11 @@ export function createBunTransport(options: BunTransportOptions = {}): Transport
     });
   }
 
-  return { name: 'bun', capabilities, decoders: decodersOf(), send };
+  return {
+    name: 'bun',
+    capabilities,
+    decoders: decodersOf(),
+    send,
+    websocket: (request, ctx, options) => nativeWebSocket(request, ctx, options, { headers: true }),
+  };
 }

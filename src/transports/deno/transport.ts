@@ -14,6 +14,7 @@ import {
   describe,
   type ExchangeContext,
   FerryResponse,
+  nativeWebSocket,
   ProxyError,
   type RequestBody,
   requestParts,
@@ -50,7 +51,7 @@ const capabilities: Capabilities = Object.freeze({
   tls: true,
   unixSocket: true,
   http2: true,
-  websocketHeaders: false,
+  websocketHeaders: true,
   expectContinue: false,
 });
 
@@ -177,6 +178,7 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
 
   return {
     name: 'deno',
+    websocket: (request, ctx, options) => nativeWebSocket(request, ctx, options, { headers: true }),
     capabilities,
     send,
     close: async () => {
