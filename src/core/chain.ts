@@ -1,6 +1,9 @@
 /**
  * The default middleware chain, outermost first:
- * `timeout → retry → redirects → cookies → auth → decompress → events → transport`.
+ * `timeout → retry → redirects → cookies → auth → decompress → events → transport`,
+ * with two small helpers from issue 6 at the ends: `processedEvents` outermost (emits
+ * `dataProcessed` on the body the caller reads, after decoding) and `hopTimeouts` innermost
+ * (per-hop phase timeouts the transport cannot enforce itself).
  * Each redirect hop re-enters everything below `redirects`, so cookies, auth and signing are
  * applied per hop. Each factory runs once per client; each middleware costs nothing when its
  * feature is idle for a request.
@@ -9,8 +12,11 @@
 import { auth } from './auth/middleware.js';
 import type { ClientInternals } from './client.js';
 import type { Middleware } from './middleware.js';
+import { events, processedEvents } from './middleware/events.js';
+import { retry } from './middleware/retry.js';
+import { hopTimeouts, timeout } from './middleware/timeout.js';
 
 /** The built-in middleware for a client, in chain order. */
 export function defaultMiddleware(_client: ClientInternals): Middleware[] {
-  return [auth()];
+  return [processedEvents(), timeout(), retry(), auth(), events(), hopTimeouts()];
 }

@@ -406,3 +406,23 @@ export function discardBody(response: Response): void {
   }
   if (!response.bodyUsed) void response.body?.cancel().catch(() => {});
 }
+
+/**
+ * Takes over a response's body for a middleware that wraps it (timeouts, events): returns
+ * its source, or a source over its stream, and marks the response consumed. Null when it has
+ * no body (or it was consumed already). Keeps the source's fast `text()`/`json()` paths.
+ * @example
+ * const source = takeBody(res);
+ * return source ? deriveResponse(res, { body: wrap(source) }) : res;
+ */
+export function takeBody(response: Response): ResponseSource | null {
+  const s = (response as unknown as { [kState]?: ResponseState })[kState];
+  if (s !== undefined) {
+    if (s.consumer !== null || s.stream?.locked === true) return null;
+    s.consumer = 'a middleware (the body was wrapped)';
+    if (s.stream) return streamSource(s.stream);
+    return s.source;
+  }
+  if (response.bodyUsed || response.body === null) return null;
+  return streamSource(response.body);
+}

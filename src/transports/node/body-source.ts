@@ -4,7 +4,7 @@
  * pauses the socket); a response dropped unread releases its connection when collected.
  * @module
  */
-import type { ResponseSource } from '../../core/index.js';
+import type { Completeness, ResponseSource } from '../../core/index.js';
 import { mapError } from './map-error.js';
 
 /** The part of undici's BodyReadable ferry uses. */
@@ -34,32 +34,76 @@ function failure(e: unknown, x: Exchange): unknown {
   return mapError(e, x, 'body');
 }
 
-export function bodySource(body: UndiciBody, x: Exchange): ResponseSource {
+/**
+ * True when the body is delimited by the connection closing (HTTP/1.x, no Content-Length,
+ * not chunked): it cannot be told apart from a truncated one (Twisted's PotentialDataLoss).
+ */
+export function isCloseDelimited(
+  method: string,
+  status: number,
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+): boolean {
+  if (method === 'HEAD' || status === 204 || status === 304 || status < 200) return false;
+  if (headers['content-length'] !== undefined) return false;
+  const te = headers['transfer-encoding'];
+  return te === undefined || !/chunked\s*$/i.test(String(te));
+}
+
+/** A ResponseSource with the `complete` promise for the FerryResponse. */
+export interface NodeBodySource extends ResponseSource {
+  /** Settles when the body is done: 'unknown' for a close-delimited body; rejects (handled) on failure. */
+  readonly complete: Promise<Completeness>;
+}
+
+/**
+ * The source over undici's body. `closeDelimited` (see `isCloseDelimited`) makes `complete`
+ * resolve to 'unknown' instead of 'complete' when the body ends.
+ */
+export function bodySource(body: UndiciBody, x: Exchange, closeDelimited = false): NodeBodySource {
   let taken = false;
+  let settle!: (error?: unknown) => void;
+  const complete = new Promise<Completeness>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve(closeDelimited ? 'unknown' : 'complete') : reject(error));
+  });
+  complete.catch(() => {}); // nobody has to await it
   const take = (): void => {
     taken = true;
     unread.unregister(source);
   };
-  const source: ResponseSource = {
+  const read = <T>(p: Promise<T>): Promise<T> =>
+    p.then(
+      (v) => {
+        settle();
+        return v;
+      },
+      (e) => {
+        const error = failure(e, x);
+        settle(error);
+        return Promise.reject(error);
+      },
+    );
+  const source: NodeBodySource = {
+    complete,
     text: () => {
       take();
-      return body.text().catch((e) => Promise.reject(failure(e, x)));
+      return read(body.text());
     },
     json: () => {
       take();
-      return body.json().catch((e) => Promise.reject(failure(e, x)));
+      return read(body.json());
     },
     arrayBuffer: () => {
       take();
-      return body.arrayBuffer().catch((e) => Promise.reject(failure(e, x)));
+      return read(body.arrayBuffer());
     },
     stream: () => {
       take();
-      return webStream(body, x, source);
+      return webStream(body, x, source, settle);
     },
     cancel: () => {
       if (taken) return;
       take();
+      settle();
       body.dump({ limit: 128 * 1024 }).catch(() => {});
     },
   };
@@ -67,7 +111,12 @@ export function bodySource(body: UndiciBody, x: Exchange): ResponseSource {
   return source;
 }
 
-function webStream(body: UndiciBody, x: Exchange, keepAlive: ResponseSource): ReadableStream<Uint8Array> {
+function webStream(
+  body: UndiciBody,
+  x: Exchange,
+  keepAlive: ResponseSource,
+  settle: (error?: unknown) => void,
+): ReadableStream<Uint8Array> {
   let done = false;
   return new ReadableStream<Uint8Array>(
     {
@@ -79,12 +128,15 @@ function webStream(body: UndiciBody, x: Exchange, keepAlive: ResponseSource): Re
         body.on('end', () => {
           if (done) return;
           done = true;
+          settle();
           controller.close();
         });
         body.on('error', (e: unknown) => {
           if (done) return;
           done = true;
-          controller.error(failure(e, x));
+          const error = failure(e, x);
+          settle(error);
+          controller.error(error);
         });
         body.pause();
       },
@@ -95,6 +147,7 @@ function webStream(body: UndiciBody, x: Exchange, keepAlive: ResponseSource): Re
       },
       cancel(reason) {
         done = true;
+        settle();
         body.destroy(reason instanceof Error ? reason : undefined);
       },
     },
