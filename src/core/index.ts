@@ -46,6 +46,10 @@ export {
 } from './events.js';
 export { checkHeader, type HeaderList, type HeadersInput, headerValue, mergeHeaders, normaliseHeaders } from './headers.js';
 export { compose, type Middleware, type Next } from './middleware.js';
+export { cookies } from './middleware/cookies.js';
+export { acceptEncodingFor, decompress } from './middleware/decompress.js';
+export { type RedirectStep, redirectStep, redirects, sameCredentialScope } from './middleware/redirects.js';
+export { deflateDecoder, webDecoders } from './middleware/web-decoders.js';
 export {
   type BackoffInput,
   type ClientOptions,
