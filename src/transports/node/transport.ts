@@ -13,6 +13,7 @@ import {
   type Transport,
 } from '../../core/index.js';
 import { bodySource, isCloseDelimited, type UndiciBody } from './body-source.js';
+import { nodeDecoders } from './decoders.js';
 import { sendExpectingContinue, wantsContinue } from './expect-continue.js';
 import { mapError } from './map-error.js';
 import { connectDispatchers, dispatchTimeouts, nodeTimeoutPhases } from './timeouts.js';
@@ -129,6 +130,7 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
     name: 'node',
     websocket: (request, ctx, wsOptions) => openWebSocket(request, ctx, wsOptions),
     capabilities,
+    decoders: nodeDecoders(),
     send,
     close: async () => {
       await Promise.all([dispatcher.close(), byConnect.close()]);

@@ -1,0 +1,127 @@
+/**
+ * The `cookies()` middleware: a tough-cookie jar applied to every hop. It sits inside
+ * `redirects`, so the `Set-Cookie` of every hop (redirect responses included) is stored and
+ * the `Cookie` header is computed afresh for every hop from the jar: domain, path, Secure,
+ * HttpOnly, SameSite, expiry and public-suffix rejection as tough-cookie implements them.
+ * As RFC 6265 says, cookies are scoped by host, not by port.
+ *
+ * `ClientOptions.cookies`: `true` (createClient's default) makes a fresh jar, `false` none,
+ * a `CookieJar` is used as given (`client.cookies` exposes whichever jar is in use; it
+ * serialises with `jar.toJSON()` and loads with `CookieJar.fromJSON()`). Per-request
+ * `cookies: { name: value }` go out besides the jar's, to the origin of the request only,
+ * and are never stored.
+ *
+ * Where the transport cannot set `Cookie` or read `Set-Cookie`
+ * (`capabilities.cookieHeaders === false`, e.g. the browser), the platform's own cookie
+ * store applies and this middleware steps aside; an explicit `CookieJar` there is a
+ * `CapabilityError` at `createClient` time, per-request `cookies` one at request time.
+ * @module
+ */
+import { CookieJar } from 'tough-cookie';
+import type { ClientInternals } from '../client.js';
+import type { ExchangeContext } from '../context.js';
+import { CapabilityError, describe } from '../errors.js';
+import type { Middleware } from '../middleware.js';
+import { deriveRequest, headerList, requestParts } from '../request.js';
+import { responseSetCookies } from '../response.js';
+
+/** ctx.state key: the origin of the first hop, the only one per-request cookies go to. */
+const originKey = 'ferry.cookies.origin';
+
+/** A cheap emptiness test for the jar, or null when its store cannot tell cheaply. */
+function emptinessProbe(jar: CookieJar): (() => boolean) | null {
+  const store = (jar as unknown as { store?: { idx?: unknown } }).store;
+  const idx = store?.idx;
+  if (typeof idx !== 'object' || idx === null) return null;
+  return () => {
+    for (const _ in idx) return false;
+    return true;
+  };
+}
+
+function extraCookies(cookies: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (const name of Object.keys(cookies)) out += `${out === '' ? '' : '; '}${name}=${cookies[name]}`;
+  return out;
+}
+
+async function store(jar: CookieJar, setCookies: readonly string[], url: URL): Promise<void> {
+  for (const header of setCookies) {
+    // A cookie the jar refuses (bad domain, public suffix, Secure over http) is ignored, as browsers do.
+    await jar.setCookie(header, url.href, { ignoreError: true });
+  }
+}
+
+/**
+ * Creates the cookies middleware for a client and publishes its jar on `internals.jar`.
+ * Throws `CapabilityError` when an explicit jar meets a transport without cookie headers.
+ * @example
+ * const client = createClient({ cookies: new CookieJar() });
+ * await client.post('http://127.0.0.1:8080/login', { form: { user, pass } });
+ * await client.cookies?.getCookieString('http://127.0.0.1:8080/'); // 'session=…'
+ */
+export function cookies(internals: ClientInternals): Middleware {
+  const option = internals.config.cookies;
+  const capable = internals.transport.capabilities.cookieHeaders;
+  const transportName = internals.transport.name;
+  if (!capable && typeof option === 'object')
+    throw new CapabilityError(
+      transportName,
+      'cookieHeaders',
+      `the ${transportName} transport cannot set Cookie or read Set-Cookie (its platform keeps its own cookies): pass cookies: true or false`,
+    );
+  const jar = !capable || option === false ? undefined : option === true ? new CookieJar() : option;
+  internals.jar = jar;
+  // A user's jar with a store of unknown kind counts as never empty.
+  const isEmpty = jar ? emptinessProbe(jar) : null;
+
+  return async (request, next, ctx: ExchangeContext) => {
+    const extra = ctx.options.cookies;
+    if (!capable) {
+      if (extra === undefined) return next(request, ctx);
+      throw new CapabilityError(
+        transportName,
+        'cookieHeaders',
+        describe(`the ${transportName} transport cannot send per-request cookies`, request),
+        { request },
+      );
+    }
+    const useJar = jar !== undefined && (isEmpty === null || !isEmpty());
+    if (jar === undefined && extra === undefined) return next(request, ctx);
+    const { url } = requestParts(request);
+    let out = request;
+    if (useJar || extra !== undefined) {
+      let cookie = !useJar ? '' : jar.store.synchronous ? jar.getCookieStringSync(url.href) : await jar.getCookieString(url.href);
+      if (extra !== undefined) {
+        let origin = ctx.state[originKey];
+        if (typeof origin !== 'string') ctx.state[originKey] = origin = url.origin;
+        if (origin === url.origin) {
+          const own = extraCookies(extra);
+          cookie = cookie === '' ? own : own === '' ? cookie : `${cookie}; ${own}`;
+        }
+      }
+      if (cookie !== '') {
+        const list = headerList(request);
+        const given: string[] = [];
+        const rest: (readonly [string, string])[] = [];
+        for (const pair of list) {
+          if (pair[0] === 'cookie') given.push(pair[1]);
+          else rest.push(pair);
+        }
+        given.push(cookie);
+        rest.push(['cookie', given.join('; ')]);
+        // The body has not been sent yet: hand the same source on (a replay would call a producer again).
+        out = deriveRequest(request, { headers: rest, body: requestParts(request).body });
+      }
+    }
+    const res = await next(out, ctx);
+    if (jar !== undefined) {
+      const setCookies = responseSetCookies(res);
+      if (setCookies.length > 0) {
+        if (jar.store.synchronous) for (const header of setCookies) jar.setCookieSync(header, url.href, { ignoreError: true });
+        else await store(jar, setCookies, url);
+      }
+    }
+    return res;
+  };
+}
