@@ -1,0 +1,156 @@
+/**
+ * The benchmark: `npm run bench` (full) or `npm run bench:smoke` (tiny counts, every client ×
+ * scenario once). Starts one server in its own process, runs every client × scenario in a
+ * fresh process per repetition (order alternating), on each Node binary, and prints and
+ * writes a Markdown report per Node version to bench/results/.
+ *
+ * Environment:
+ * - `BENCH_SMOKE=1`            tiny counts, one repetition, current Node only
+ * - `BENCH_REPS=n`             repetitions (default 3)
+ * - `BENCH_NODES=a,b`          Node binaries for the clients (default: this one, and
+ *                              runtimes/node_modules/node24/bin/node when present)
+ * - `BENCH_CLIENTS=ferry,…`    a subset of clients (undici.request is always added)
+ * - `BENCH_SCENARIOS=A,D`      a subset of scenarios
+ * - `BENCH_SERVER=node|nginx`  force the server (default: nginx when installed)
+ * - `BENCH_OUT=dir`            where reports go (default bench/results)
+ * - `BENCH_CPU_PROF=dir`       run the ferry workers with --cpu-prof into dir
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { baseline, type ClientName, clientNames } from './clients.js';
+import { renderReport, type Sample } from './report.js';
+import { type ScenarioId, scenarioIds, scenarioSpecs } from './scenarios.js';
+import { startBenchServer } from './server.js';
+import type { WorkerJob, WorkerResult } from './worker.js';
+
+const root = resolve(new URL('..', import.meta.url).pathname);
+const env = process.env;
+const smoke = env.BENCH_SMOKE === '1' || env.BENCH_SMOKE === 'true';
+const reps = Math.max(1, Number(env.BENCH_REPS ?? (smoke ? 1 : 3)));
+const connections = 10;
+
+function list<T extends string>(value: string | undefined, all: readonly T[], what: string): T[] {
+  if (!value) return [...all];
+  const wanted = value.split(',').map((s) => s.trim());
+  for (const w of wanted) if (!all.includes(w as T)) throw new Error(`${what}: unknown ${JSON.stringify(w)} (known: ${all.join(', ')})`);
+  return all.filter((a) => wanted.includes(a));
+}
+
+const clients = list(env.BENCH_CLIENTS, clientNames, 'BENCH_CLIENTS');
+if (!clients.includes(baseline)) clients.unshift(baseline);
+const scenarios = list(env.BENCH_SCENARIOS, scenarioIds, 'BENCH_SCENARIOS');
+
+function nodeBinaries(): string[] {
+  if (env.BENCH_NODES) return env.BENCH_NODES.split(',').map((s) => s.trim());
+  const node24 = join(root, 'runtimes/node_modules/node24/bin/node');
+  return smoke || !existsSync(node24) ? [process.execPath] : [process.execPath, node24];
+}
+
+function runWorker(node: string, job: WorkerJob): Promise<WorkerResult> {
+  const args = ['--expose-gc', '--import', 'tsx'];
+  if (env.BENCH_CPU_PROF && job.client === 'ferry')
+    args.push('--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`, `--cpu-prof-name=ferry-${job.scenario}-${Date.now()}.cpuprofile`);
+  args.push(join(root, 'bench/worker.ts'), JSON.stringify(job));
+  const limitMs = smoke ? 60_000 : 600_000;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(node, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && line.startsWith('{')) return resolvePromise(JSON.parse(line) as WorkerResult);
+      const why = signal === 'SIGKILL' ? `killed after ${limitMs} ms` : `exit ${code ?? signal}`;
+      reject(new Error(`${job.client} ${job.scenario} on ${node}: ${why}\n${err.trim()}`));
+    });
+  });
+}
+
+async function versionOf(node: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(node, ['-p', 'process.version'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', () => resolvePromise(out.trim()));
+  });
+}
+
+function stamp(): string {
+  return new Date().toISOString().slice(0, 16).replace(':', '');
+}
+
+async function main(): Promise<void> {
+  const server = await startBenchServer();
+  const outDir = resolve(env.BENCH_OUT ?? join(root, 'bench/results'));
+  mkdirSync(outDir, { recursive: true });
+  const specs = scenarioSpecs(smoke);
+  const failures: string[] = [];
+  try {
+    for (const node of nodeBinaries()) {
+      const version = await versionOf(node);
+      const started = Date.now();
+      const load0 = loadavg()[0] ?? 0;
+      const samples: Sample[] = [];
+      console.error(
+        `# Node ${version}: ${clients.length} clients × ${scenarios.length} scenarios × ${reps} repetition(s) against ${server.kind} at ${server.origin}`,
+      );
+      for (let rep = 0; rep < reps; rep++) {
+        const order = rep % 2 === 0 ? clients : [...clients].reverse();
+        for (const scenario of scenarios) {
+          for (const client of order) {
+            const job: WorkerJob = { client, scenario: scenario as ScenarioId, origin: server.origin, connections, smoke };
+            try {
+              const r = await runWorker(node, job);
+              samples.push({ ...r, rep });
+              console.error(
+                `  rep ${rep + 1} ${scenario.padEnd(8)} ${client.padEnd(15)} ${r.rate.toFixed(0).padStart(7)} ${specs[scenario].unit}  peak RSS ${r.peakRssMB.toFixed(1)} MiB`,
+              );
+            } catch (e) {
+              failures.push((e as Error).message);
+              console.error(`  rep ${rep + 1} ${scenario} ${client}: FAILED ${(e as Error).message}`);
+            }
+          }
+        }
+      }
+      const cpu = cpus();
+      const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, load ${load0.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)}, ${((Date.now() - started) / 1000).toFixed(0)} s`;
+      const command = [smoke ? 'BENCH_SMOKE=1' : '', env.BENCH_REPS ? `BENCH_REPS=${env.BENCH_REPS}` : '', 'npm run bench']
+        .filter(Boolean)
+        .join(' ');
+      const report = renderReport(
+        {
+          node: version,
+          date: new Date().toISOString(),
+          server: `${server.kind} on 127.0.0.1 (separate process)`,
+          connections,
+          reps,
+          smoke,
+          command,
+          machine,
+        },
+        samples,
+        specs,
+        clients as ClientName[],
+      );
+      const file = join(outDir, `${stamp()}-node${version.replace(/^v/, '')}${smoke ? '-smoke' : ''}.md`);
+      writeFileSync(file, `${report}\n`);
+      process.stdout.write(`${report}\n\nwritten to ${file}\n\n`);
+    }
+  } finally {
+    await server.stop();
+  }
+  if (failures.length) {
+    console.error(`\n${failures.length} worker(s) failed:\n${failures.join('\n')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
