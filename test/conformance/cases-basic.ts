@@ -1,0 +1,129 @@
+/**
+ * Conformance cases: fetch fidelity, methods, headers, params, declared capabilities.
+ */
+import type { ConformanceCase, SuiteContext } from './suite.js';
+
+interface Echo {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  base64: string;
+  chunked: boolean;
+}
+
+export function basicCases(ctx: SuiteContext): ConformanceCase[] {
+  const { url } = ctx;
+  const cases: ConformanceCase[] = [
+    {
+      name: 'fetch: name, length, a Response with status and url',
+      run: (assert) =>
+        ctx.withClient({ cookies: false }, async (c) => {
+          assert.equal(c.fetch.name, 'fetch');
+          assert.equal(c.fetch.length, 1);
+          const res = await c.fetch(url('/echo?x=1'));
+          assert.ok(res instanceof Response, 'instanceof Response');
+          assert.equal(res.status, 200);
+          assert.equal(res.ok, true);
+          assert.equal(res.url, url('/echo?x=1'));
+          assert.equal(((await res.json()) as Echo).method, 'GET');
+        }),
+    },
+    {
+      name: 'fetch: a Request as input is honoured whole (method, headers, body)',
+      run: (assert) =>
+        ctx.withClient({ cookies: false }, async (c) => {
+          const req = new Request(url('/echo'), { method: 'PUT', headers: { 'x-from-request': 'yes' }, body: 'from a Request' });
+          const echo = (await (await c.fetch(req)).json()) as Echo;
+          assert.equal(echo.method, 'PUT');
+          assert.equal(echo.headers['x-from-request'], 'yes');
+          assert.equal(echo.body, 'from a Request');
+        }),
+    },
+    {
+      name: 'methods: GET POST PUT PATCH DELETE OPTIONS and an extension token arrive as sent',
+      run: (assert) =>
+        ctx.withClient({ cookies: false }, async (c) => {
+          for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'PURGE']) {
+            const echo = (await (await c.fetch(url('/echo'), { method })).json()) as Echo;
+            assert.equal(echo.method, method, `method ${method}`);
+          }
+          const viaHelper = (await (await c.patch(url('/echo'), { json: { a: 1 } })).json()) as Echo;
+          assert.equal(viaHelper.method, 'PATCH');
+        }),
+    },
+    {
+      name: 'methods: HEAD gives headers and an empty body',
+      run: (assert) =>
+        ctx.withClient({ cookies: false }, async (c) => {
+          const res = await c.head(url('/echo'));
+          assert.equal(res.status, 200);
+          assert.equal(res.headers.get('content-type'), 'application/json');
+          assert.equal(await res.text(), '');
+        }),
+    },
+    {
+      name: 'headers: request headers arrive; client and request headers merge',
+      run: (assert) =>
+        ctx.withClient({ cookies: false, headers: { 'x-client': 'c', 'x-both': 'client' } }, async (c) => {
+          const echo = (await (await c.get(url('/echo'), { headers: { 'X-Request': 'r', 'x-both': 'request' } })).json()) as Echo;
+          assert.equal(echo.headers['x-client'], 'c');
+          assert.equal(echo.headers['x-request'], 'r');
+          assert.equal(echo.headers['x-both'], 'request');
+        }),
+    },
+    {
+      name: 'headers: response headers are case-insensitive and repeats are combined',
+      run: (assert) =>
+        ctx.withClient({ cookies: false }, async (c) => {
+          const res = await c.get(url('/multi-header'));
+          assert.equal(res.headers.get('X-Multi'), 'a, b');
+          await res.text();
+        }),
+    },
+    {
+      name: 'params: client and request params build the query string',
+      run: (assert) =>
+        ctx.withClient({ cookies: false, params: { fixed: 'f' } }, async (c) => {
+          const echo = (await (await c.get(url('/echo'), { params: { page: 2, tag: ['a', 'b'] } })).json()) as Echo;
+          assert.equal(echo.url, '/echo?fixed=f&page=2&tag=a&tag=b');
+        }),
+    },
+    {
+      name: 'capabilities: declared, every one a boolean',
+      run: async (assert) => {
+        const t = ctx.transport;
+        assert.equal(typeof t.name, 'string');
+        for (const key of ['manualRedirects', 'cookieHeaders', 'rawBody', 'streamingUpload', 'proxy', 'tls', 'unixSocket', 'http2']) {
+          assert.equal(typeof (t.capabilities as unknown as Record<string, unknown>)[key], 'boolean', `capabilities.${key}`);
+        }
+      },
+    },
+    {
+      name: 'fetch: statuses resolve (fetch semantics); throwHttpErrors throws HTTPStatusError',
+      run: (assert) =>
+        ctx.withClient({ cookies: false }, async (c) => {
+          const res = await c.get(url('/status?code=404'));
+          assert.equal(res.status, 404);
+          assert.equal(res.ok, false);
+          assert.equal(await res.text(), 'status 404');
+          const e = await assert.rejects(c.get(url('/status?code=503'), { throwHttpErrors: true, retry: false }));
+          assert.equal((e as { code?: string }).code, 'ERR_HTTP_STATUS');
+          assert.equal((e as { status?: number }).status, 503);
+        }),
+    },
+  ];
+  if (ctx.env.fetch) {
+    const fetch = ctx.env.fetch;
+    cases.push({
+      name: "fetch: the entry's default fetch export works",
+      run: async (assert) => {
+        const res = await fetch(url('/echo'), { method: 'POST', body: 'default' });
+        assert.equal(((await res.json()) as Echo).body, 'default');
+      },
+    });
+  }
+  return cases;
+}
+
+export type { Echo };
