@@ -86,14 +86,14 @@ function nextHeaders(list: HeaderList, crossOrigin: boolean, dropContent: boolea
 
 /** A FerryResponse for the history: with its request, URL and the hops before it. */
 function historyEntry(res: Response, request: Request, url: URL, history: readonly FerryResponse[]): FerryResponse {
-  const entry = deriveResponse(res, { request, url: url.href, history: history.slice() });
+  const entry = deriveResponse(res, { request, url: url.href, history: history.slice(), redirected: history.length > 0 });
   discardBody(entry);
   return entry;
 }
 
 function finish(res: Response, request: Request, url: URL, history: readonly FerryResponse[]): Response {
   if (history.length === 0) return res;
-  return deriveResponse(res, { request, url: url.href, history });
+  return deriveResponse(res, { request, url: url.href, history, redirected: true });
 }
 
 /** Resolves a Location against the current URL, carrying the fragment over (fetch spec). */
