@@ -17,9 +17,10 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildWorker } from './build-worker.js';
 import { baseline, type ClientName, clientNames } from './clients.js';
 import { renderReport, type Sample } from './report.js';
 import { type ScenarioId, scenarioIds, scenarioSpecs } from './scenarios.js';
@@ -49,11 +50,11 @@ function nodeBinaries(): string[] {
   return smoke || !existsSync(node24) ? [process.execPath] : [process.execPath, node24];
 }
 
-function runWorker(node: string, job: WorkerJob): Promise<WorkerResult> {
-  const args = ['--expose-gc', '--import', 'tsx'];
+function runWorker(node: string, worker: string, job: WorkerJob): Promise<WorkerResult> {
+  const args = ['--expose-gc'];
   if (env.BENCH_CPU_PROF && job.client === 'ferry')
     args.push('--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`, `--cpu-prof-name=ferry-${job.scenario}-${Date.now()}.cpuprofile`);
-  args.push(join(root, 'bench/worker.ts'), JSON.stringify(job));
+  args.push(worker, JSON.stringify(job));
   const limitMs = smoke ? 60_000 : 600_000;
   return new Promise((resolvePromise, reject) => {
     const child = spawn(node, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,6 +89,7 @@ function stamp(): string {
 }
 
 async function main(): Promise<void> {
+  const worker = await buildWorker(root);
   const server = await startBenchServer();
   const outDir = resolve(env.BENCH_OUT ?? join(root, 'bench/results'));
   mkdirSync(outDir, { recursive: true });
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
           for (const client of order) {
             const job: WorkerJob = { client, scenario: scenario as ScenarioId, origin: server.origin, connections, smoke };
             try {
-              const r = await runWorker(node, job);
+              const r = await runWorker(node, worker, job);
               samples.push({ ...r, rep });
               console.error(
                 `  rep ${rep + 1} ${scenario.padEnd(8)} ${client.padEnd(15)} ${r.rate.toFixed(0).padStart(7)} ${specs[scenario].unit}  peak RSS ${r.peakRssMB.toFixed(1)} MiB`,
@@ -146,6 +148,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+    rmSync(worker, { force: true });
   }
   if (failures.length) {
     console.error(`\n${failures.length} worker(s) failed:\n${failures.join('\n')}`);

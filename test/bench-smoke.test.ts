@@ -1,0 +1,69 @@
+/**
+ * The benchmark's smoke run (`npm run bench:smoke`): every client × scenario once with tiny
+ * counts, so the harness never rots. Checks that it completes and reports every cell; the
+ * numbers themselves mean nothing here (no timed assertions).
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { clientNames } from '../bench/clients.js';
+import { scenarioSpecs } from '../bench/scenarios.js';
+import { findBinary } from './helpers/peers.js';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function run(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/run.ts')], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('bench smoke', () => {
+  it('runs every client × scenario once and writes a Markdown report', { timeout: 240_000 }, async (t) => {
+    const out = mkdtempSync(join(tmpdir(), 'ferry-bench-smoke-'));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
+    const nginx = findBinary('nginx');
+    if (!nginx) console.log('# nginx is not installed: the smoke run uses the Node fallback server');
+    const { code, stdout, stderr } = await run({
+      BENCH_SMOKE: '1',
+      BENCH_OUT: out,
+      BENCH_NODES: process.execPath,
+      BENCH_SERVER: nginx ? 'nginx' : 'node',
+      BENCH_REPS: '1',
+      BENCH_CLIENTS: '',
+      BENCH_SCENARIOS: '',
+      BENCH_CPU_PROF: '',
+    });
+    assert.equal(code, 0, `bench smoke failed:\n${stderr}`);
+    const files = readdirSync(out).filter((f) => f.endsWith('-smoke.md'));
+    assert.equal(files.length, 1, `one report expected in ${out}, got ${files.join(', ')}`);
+    const report = readFileSync(join(out, files[0] as string), 'utf8');
+    assert.ok(stdout.includes(report.trim()), 'the report is printed too');
+    assert.match(report, new RegExp(`server: ${nginx ? 'nginx' : 'node'} `));
+    for (const spec of Object.values(scenarioSpecs(true))) {
+      const section = report.split(`## ${spec.title} (`)[1]?.split('\n## ')[0];
+      assert.ok(section, `section for ${spec.title}`);
+      for (const client of clientNames) {
+        assert.match(section, new RegExp(`^\\| ${client.replace('.', '\\.')} \\| [\\d,]+ \\|`, 'm'), `${client} in ${spec.id}`);
+      }
+    }
+    assert.match(report, /## ferry against its targets/);
+  });
+});
