@@ -6,6 +6,8 @@ export { basicAuth, basicCredentials } from './auth/basic.js';
 export { bearer, type TokenSource } from './auth/bearer.js';
 export { type DigestOptions, digestAuth } from './auth/digest.js';
 export { auth, sendBelowAuth } from './auth/middleware.js';
+export { type OAuth1Options, type OAuth1SignatureMethod, oauth1 } from './auth/oauth1.js';
+export { oauthEncode, signatureBaseString } from './auth/oauth1-sign.js';
 export type { AuthFlow, AuthScheme, SchemeScope } from './auth/scheme.js';
 export {
   type BodyInput,
