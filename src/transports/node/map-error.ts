@@ -12,6 +12,7 @@ import {
   TLSError,
   TransportError,
 } from '../../core/index.js';
+import { ProxyFailure } from './http-tunnel.js';
 
 const connectCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENOENT']);
 const tlsReasons: Record<string, string> = {
@@ -56,6 +57,9 @@ export function mapError(
   phase: 'request' | 'body' = 'request',
 ): FerryError | TransportError | unknown {
   if ((e as { [k: symbol]: unknown })?.[Symbol.for('ferry.error')]) return e;
+  for (let cur: unknown = e, i = 0; i < 4 && cur; i++, cur = (cur as { cause?: unknown }).cause) {
+    if (cur instanceof ProxyFailure) return new ProxyError(describe(cur.message, request), cur.status, { cause: cur });
+  }
   const { code, error } = rootCode(e);
   const msg = (error as Error)?.message ?? String(error);
   const init = { cause: e };

@@ -3,30 +3,35 @@
  * several times slower and cannot leave bodies encoded).
  * @module
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import {
   type Capabilities,
+  CapabilityError,
+  describe,
   type ExchangeContext,
   FerryResponse,
+  ProxyError,
   type RequestBody,
   requestParts,
   type Transport,
 } from '../../core/index.js';
 import { bodySource, isCloseDelimited, type UndiciBody } from './body-source.js';
 import { nodeDecoders } from './decoders.js';
+import { createDispatchers, type Route } from './dispatchers.js';
 import { sendExpectingContinue, wantsContinue } from './expect-continue.js';
 import { mapError } from './map-error.js';
-import { connectDispatchers, dispatchTimeouts, nodeTimeoutPhases } from './timeouts.js';
+import type { NodePoolStats, NodeTransportOptions } from './node-options.js';
+import { isStaleConnectionError, replayableBody } from './stale-connection.js';
+import { dispatchTimeouts, nodeTimeoutPhases } from './timeouts.js';
 import { openWebSocket } from './websocket.js';
 
-/** Options of `createNodeTransport()` (also `createClient({ node: {…} })`). */
-export interface NodeTransportOptions {
-  /** Connections per origin (default 10). */
-  connections?: number;
-  /** Idle pooled socket lifetime in ms (default 4000). */
-  keepAliveTimeout?: number;
-  /** Bring your own undici dispatcher (its pooling and TLS settings then apply). */
-  dispatcher?: Dispatcher;
+export type { NodePoolStats, NodeTransportOptions } from './node-options.js';
+
+/** The Node transport: a `Transport` with pool statistics. */
+export interface NodeTransport extends Transport {
+  /** Connections per origin (per proxy, for requests forwarded in absolute form): open, busy, idle, queued. */
+  stats(): Record<string, NodePoolStats>;
+  close(): Promise<void>;
 }
 
 const capabilities: Capabilities = Object.freeze({
@@ -34,10 +39,10 @@ const capabilities: Capabilities = Object.freeze({
   cookieHeaders: true,
   rawBody: true,
   streamingUpload: true,
-  proxy: false,
-  tls: false,
-  unixSocket: false,
-  http2: false,
+  proxy: true,
+  tls: true,
+  unixSocket: true,
+  http2: true,
   websocketHeaders: true,
   expectContinue: true,
   timeouts: nodeTimeoutPhases,
@@ -74,66 +79,100 @@ function flatHeaders(headers: Headers | readonly (readonly [string, string])[], 
   return flat;
 }
 
+function forwardHeaders(flat: string[], url: URL, authorization: string | null): string[] {
+  let host = false;
+  let proxyAuth = false;
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i] === 'host') host = true;
+    else if (flat[i] === 'proxy-authorization') proxyAuth = true;
+  }
+  if (!host) flat.push('host', url.host);
+  if (authorization !== null && !proxyAuth) flat.push('proxy-authorization', authorization);
+  return flat;
+}
+
+function viaOf(route: Route, exchange: { method: string; url: string }, what: string): Record<string, unknown> {
+  if (!route.direct)
+    throw new CapabilityError('node', what, describe(`${what} is not available through a proxy or a custom connector`, exchange));
+  const { tls, socketPath } = route.direct;
+  return { ...tls, ...(socketPath !== undefined ? { socketPath } : {}) };
+}
+
 /**
  * Creates the Node transport.
  * @example
- * const client = createClient({ transport: createNodeTransport({ connections: 20 }) });
+ * const transport = createNodeTransport({ connections: 20, proxy: 'http://127.0.0.1:3128', tls: { verify: caPem } });
+ * const client = createClient({ transport });
  */
-export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
-  const connections = options.connections ?? 10;
-  const agentOptions = { connections, keepAliveTimeout: options.keepAliveTimeout ?? 4000 };
-  const dispatcher = options.dispatcher ?? new Agent(agentOptions);
-  // A connect deadline is a connector setting: hops with one go through an Agent made for it.
-  const byConnect = connectDispatchers(
-    dispatcher,
-    options.dispatcher ? undefined : (timeout) => new Agent({ ...agentOptions, connect: { timeout } }),
-  );
+export function createNodeTransport(options: NodeTransportOptions = {}): NodeTransport {
+  const dispatchers = createDispatchers(options);
+  const retryStale = options.retryOnStaleConnection !== false;
 
   async function send(request: Request, ctx: ExchangeContext): Promise<Response> {
     const parts = requestParts(request);
-    if (ctx.options.expectContinue !== false && wantsContinue(parts.body, ctx.options.expectContinue))
-      return sendExpectingContinue(request, parts, ctx);
     const { url, method } = parts;
+    const route = dispatchers.route(url);
     const signal = ctx.signal;
     const exchange = { method, url: url.href, signal };
+    if (ctx.options.expectContinue !== false && wantsContinue(parts.body, ctx.options.expectContinue))
+      return sendExpectingContinue(request, parts, ctx, viaOf(route, exchange, 'expectContinue'));
+    const body = parts.body;
+    const timeouts = ctx.options.timeout;
+    const dispatcher = timeouts === undefined ? route.dispatcher : route.byConnect.pick(timeouts.connect);
+    const forward = route.forward;
+    const headers = flatHeaders(parts.headers, body);
+    const opts = {
+      origin: forward ? forward.origin : url.origin,
+      // Absolute form to a forwarding proxy; never with the URL's credentials.
+      path: forward ? `${url.protocol}//${url.host}${url.pathname}${url.search}` : url.pathname + url.search,
+      method: method as Dispatcher.HttpMethod,
+      headers: forward ? forwardHeaders(headers, url, forward.authorization) : headers,
+      body: bodyForUndici(body) as string,
+      ...(signal ? { signal } : {}),
+      ...dispatchTimeouts(timeouts),
+    };
     let data: Dispatcher.ResponseData;
     try {
-      const timeouts = ctx.options.timeout;
-      data = await (timeouts === undefined ? dispatcher : byConnect.pick(timeouts.connect)).request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: method as Dispatcher.HttpMethod,
-        headers: flatHeaders(parts.headers, parts.body),
-        body: bodyForUndici(parts.body) as string,
-        ...(signal ? { signal } : {}),
-        ...dispatchTimeouts(timeouts),
-      });
+      data = await dispatcher.request(opts);
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
-      throw mapError(e, exchange);
+      const again = retryStale && isStaleConnectionError(e, dispatchers.socketOfError) ? replayableBody(method, body) : undefined;
+      if (again === undefined) throw mapError(e, exchange);
+      try {
+        data = await dispatcher.request({ ...opts, body: bodyForUndici(again) as string });
+      } catch (e2) {
+        if (signal?.aborted) throw signal.reason;
+        throw mapError(e2, exchange);
+      }
     }
-    const body = data.body as unknown as UndiciBody;
-    const headers = data.headers as Record<string, string | string[]>;
-    const source = bodySource(body, exchange, isCloseDelimited(method, data.statusCode, headers));
+    if (forward && data.statusCode === 407) {
+      data.body.dump().catch(() => {});
+      throw new ProxyError(describe(`proxy authentication required (407) from ${forward.label}`, exchange), 407);
+    }
+    const resHeaders = data.headers as Record<string, string | string[]>;
+    const source = bodySource(data.body as unknown as UndiciBody, exchange, isCloseDelimited(method, data.statusCode, resHeaders));
     return new FerryResponse(source, {
       status: data.statusCode,
       statusText: data.statusText ?? '',
-      headers,
+      headers: resHeaders,
       url: url.href,
       request,
-      httpVersion: '1.1',
+      httpVersion: route.alpn?.get(url.host) === 'h2' ? '2' : '1.1',
       complete: source.complete,
     });
   }
 
   return {
     name: 'node',
-    websocket: (request, ctx, wsOptions) => openWebSocket(request, ctx, wsOptions),
+    websocket: (request, ctx, wsOptions) => {
+      const parts = requestParts(request);
+      const via = viaOf(dispatchers.route(parts.url), { method: 'GET', url: parts.url.href }, 'websocket');
+      return openWebSocket(request, ctx, wsOptions, via);
+    },
     capabilities,
     decoders: nodeDecoders(),
     send,
-    close: async () => {
-      await Promise.all([dispatcher.close(), byConnect.close()]);
-    },
+    stats: () => dispatchers.stats(),
+    close: () => dispatchers.close(),
   };
 }
