@@ -171,6 +171,11 @@ for (const key of internalKeys) {
     get(this: FerryRequest) {
       return (materialise(this) as unknown as Record<symbol, unknown>)[key];
     },
+    // The Request constructor assigns these keys (`new FerryRequest()` when lazy requests are
+    // off, e.g. on Deno): give the instance its own property, as a plain Request has.
+    set(this: FerryRequest, value: unknown) {
+      Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+    },
   });
 }
 

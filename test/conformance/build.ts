@@ -83,7 +83,8 @@ export async function ensureDist(): Promise<void> {
  */
 export async function bundleHarness(): Promise<string> {
   const { build } = await import('esbuild');
-  const dir = join(tmpdir(), `ferry-harness-${process.pid}-${Date.now().toString(36)}`);
+  // Inside the repository, so Deno resolves dist's bare imports (tough-cookie) via package.json.
+  const dir = join(root, '.tmp', `harness-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, 'harness.js');
   await build({

@@ -60,7 +60,7 @@ export class OutcomeCollector {
     }
     const v = JSON.parse(text.slice('CONFORMANCE '.length)) as Record<string, unknown>;
     if (v.done) this.done = true;
-    else if (typeof v.error === 'string') this.error = v.error;
+    else if (typeof v.fatal === 'string') this.error = v.fatal;
     else if (typeof v.count === 'number') {
       this.count = v.count;
       this.transport = v.transport as string;

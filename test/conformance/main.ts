@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     });
   } catch (e) {
     state.error = String((e as Error)?.stack ?? e);
-    emit({ error: state.error });
+    emit({ fatal: state.error });
   }
   state.done = true;
   emit({ done: true });

@@ -1,16 +1,25 @@
 /**
  * The Deno transport: Deno's fetch, one exchange (`redirect: 'manual'`), with
  * `Deno.createHttpClient` for proxies (http, https, socks5/socks5h), extra CAs, client
- * certificates and unix sockets. Deno decodes gzip and br itself (it cannot be told not to,
- * except by asking for `identity`) and keeps their Content-Encoding; this transport removes
- * what Deno decoded from the headers, so ferry's decompress middleware sees, and decodes,
- * only what is still encoded (deflate, x-gzip, stacked codings …).
+ * certificates and unix sockets.
+ *
+ * Decoding: Deno decodes a lone gzip or br itself (it cannot be told not to, except by asking
+ * for `identity`) and keeps their Content-Encoding and Content-Length; deflate, x-gzip, zstd
+ * and stacked codings arrive raw. So `rawBody` is false (ferry's decompress middleware steps
+ * aside) and this transport finishes the platform's job: it removes what Deno decoded from
+ * the headers (counting those bytes against `maxDecompressedBytes`) and runs core's
+ * `decompress()` over the rest, with the web decoders plus brotli from Deno's
+ * DecompressionStream. zstd is not decodable on Deno and stays encoded, header intact.
  * @module
  */
 import {
   type Capabilities,
   CapabilityError,
+  type ClientInternals,
   ConnectError,
+  type Decoder,
+  DecodingError,
+  decompress,
   describe,
   type ExchangeContext,
   FerryResponse,
@@ -24,7 +33,7 @@ import {
   TransportError,
 } from '../../core/index.js';
 import { type DenoHttpClient, type DenoTlsOptions, denoGlobal, httpClientOptions } from './http-client.js';
-import { type Exchange, fetchSource } from './response-source.js';
+import { type Exchange, fetchSource, mappedStream } from './response-source.js';
 
 /** Options of `createDenoTransport()`. */
 export interface DenoTransportOptions {
@@ -102,6 +111,39 @@ function decodedByDeno(acceptEncoding: string | null, contentEncoding: string | 
   return /^\s*(gzip|br)\s*$/i.test(contentEncoding);
 }
 
+function limited(body: ReadableStream<Uint8Array>, limit: number, x: Exchange): ReadableStream<Uint8Array> {
+  const reader = mappedStream(body, x).getReader();
+  let total = 0;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const r = await reader.read();
+        if (r.done) return controller.close();
+        total += r.value.byteLength;
+        if (total > limit) {
+          const error = new DecodingError(describe(`body decodes to more than maxDecompressedBytes (${limit})`, x));
+          reader.cancel(error).catch(() => {});
+          throw error;
+        }
+        controller.enqueue(r.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function brotli(): Record<string, Decoder> {
+  try {
+    new DecompressionStream('brotli' as CompressionFormat);
+  } catch {
+    return {};
+  }
+  return {
+    br: (s) => s.pipeThrough(new DecompressionStream('brotli' as CompressionFormat) as unknown as TransformStream<Uint8Array, Uint8Array>),
+  };
+}
+
 /**
  * Creates the Deno transport. Throws InvalidOptionError / CapabilityError for options it
  * cannot honour, before any I/O.
@@ -125,7 +167,7 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
   }
   const platformFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function send(request: Request, ctx: ExchangeContext): Promise<Response> {
+  async function exchange(request: Request, ctx: ExchangeContext): Promise<Response> {
     const parts = requestParts(request);
     const { url, method } = parts;
     const signal = ctx.signal;
@@ -162,12 +204,15 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
       throw mapDenoError(e, x);
     }
     let resHeaders = res.headers;
+    let body = res.body ? fetchSource(res, x) : null;
     if (decodedByDeno(headerOf(headers, 'accept-encoding'), resHeaders.get('content-encoding'))) {
       resHeaders = new Headers(resHeaders);
       resHeaders.delete('content-encoding');
       resHeaders.delete('content-length');
+      const stream = res.body && limited(res.body, ctx.options.maxDecompressedBytes, x);
+      body = stream && { stream: () => stream, cancel: (reason) => void stream.cancel(reason).catch(() => {}) };
     }
-    return new FerryResponse(res.body ? fetchSource(res, x) : null, {
+    return new FerryResponse(body, {
       status: res.status,
       statusText: res.statusText,
       headers: resHeaders,
@@ -175,6 +220,11 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
       request,
     });
   }
+
+  // Core's decompress() over the raw exchange decodes what Deno left encoded.
+  const raw: Transport = { name: 'deno', capabilities: { ...capabilities, rawBody: true }, decoders: brotli(), send: exchange };
+  const decoding = decompress({ transport: raw, config: { decoders: {} } } as unknown as ClientInternals);
+  const send = (request: Request, ctx: ExchangeContext): Promise<Response> => decoding(request, exchange, ctx);
 
   return {
     name: 'deno',
