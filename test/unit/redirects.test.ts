@@ -377,6 +377,18 @@ describe('security', () => {
     });
   }
 
+  test('a Location with credentials: refused across origins, stripped (never used) on the same origin', async () => {
+    const cross = setup(() => redirect(302, 'http://user:pw@other.example/x'));
+    await assert.rejects(
+      cross.client.get('http://example.com/a'),
+      (e: unknown) => e instanceof RedirectError && /credentials/.test(e.message),
+    );
+    const same = setup((url, req) => (url.pathname === '/a' ? redirect(302, 'http://user:pw@example.com/b') : echo(req)));
+    const res = await same.client.get('http://example.com/a');
+    assert.equal(res.url, 'http://example.com/b');
+    assert.equal(((await res.json()) as { headers: Record<string, string> }).headers.authorization, undefined);
+  });
+
   test('a Location that does not parse is a RedirectError', async () => {
     const { client } = setup(() => redirect(302, 'http://[::1'));
     const error = await client.get('http://example.com/a').catch((e) => e);

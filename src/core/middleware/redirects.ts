@@ -14,7 +14,7 @@
  * A redirect that cannot be followed safely comes back as the 3xx response: a 307/308 (or a
  * method-keeping 301/302) whose body is a one-shot stream is never resent empty. A Location
  * that does not parse, or that points at a scheme other than http(s), rejects with
- * `RedirectError`; more than `maxRedirects` hops reject with `TooManyRedirectsError` carrying
+ * `RedirectError`, as does a Location carrying credentials to another origin (fetch); more than `maxRedirects` hops reject with `TooManyRedirectsError` carrying
  * every response seen.
  *
  * Credentials stay on their origin: `authorization`, `cookie`, `proxy-authorization`, `host`
@@ -126,6 +126,17 @@ async function follow(first: Response, request: Request, next: Next, ctx: Exchan
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       discardBody(res);
       throw new RedirectError(describe(`redirect ${res.status} to a refused scheme ${target.protocol}`, req), res, { request: req });
+    }
+    if (target.username !== '' || target.password !== '') {
+      // fetch: credentials in a cross-origin Location are a network error; same-origin ones are never used
+      if (!sameCredentialScope(url, target)) {
+        discardBody(res);
+        throw new RedirectError(describe(`redirect ${res.status} to a Location with credentials on another origin`, req), res, {
+          request: req,
+        });
+      }
+      target.username = '';
+      target.password = '';
     }
     const step = redirectStep(res.status, method, redirectPolicy);
     const body: RequestBody | null = step?.keepBody ? requestParts(req).body : null;
