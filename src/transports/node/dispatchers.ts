@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
-import { httpTunnel, proxyAuthorization } from './http-tunnel.js';
+import { httpTunnel, ProxyFailure, proxyAuthorization, proxyLabel } from './http-tunnel.js';
 import { type ProxyChooser, proxyChooser } from './no-proxy.js';
 import type { NodeConnector, NodePoolStats, NodeTransportOptions } from './node-options.js';
 import { socks5Tunnel } from './socks5.js';
@@ -44,6 +44,21 @@ type PoolLikeStats = { connected: number; free?: number; pending: number; runnin
 function hostOf(url: URL): string {
   const h = url.hostname;
   return h.startsWith('[') ? h.slice(1, -1) : h;
+}
+
+/** A connector to a forwarding proxy: its failures are the proxy's (ProxyError), not the target's. */
+function toProxy(proxy: URL, connect: NodeConnector): NodeConnector {
+  return (opts, callback) =>
+    connect(opts, (...args) => {
+      const e = args[0];
+      if (!e) return callback(...args);
+      const code = (e as { code?: string }).code ?? e.message;
+      const what =
+        proxy.protocol === 'https:' && !/^E(CONNREFUSED|CONNRESET|NOTFOUND|AI_AGAIN)/.test(code)
+          ? 'TLS to the proxy failed'
+          : 'cannot reach the proxy';
+      callback(new ProxyFailure(`${what} ${proxyLabel(proxy)} (${code})`, undefined, e), null);
+    });
 }
 
 /** Creates the dispatcher cache for the transport options. */
@@ -124,7 +139,11 @@ export function createDispatchers(options: NodeTransportOptions): Dispatchers {
       let r = profiles.get(key);
       if (!r) {
         const make = (timeout?: number): Agent =>
-          agent(buildConnector({ ...proxyTls, ...(timeout !== undefined ? { timeout } : {}) } as buildConnector.BuildOptions), null, false);
+          agent(
+            toProxy(proxy, buildConnector({ ...proxyTls, ...(timeout !== undefined ? { timeout } : {}) } as buildConnector.BuildOptions)),
+            null,
+            false,
+          );
         const dispatcher = make();
         const authorization = proxyAuthorization(proxy);
         r = {
