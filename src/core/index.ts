@@ -7,7 +7,9 @@ export { bearer, type TokenSource } from './auth/bearer.js';
 export { type DigestOptions, digestAuth } from './auth/digest.js';
 export { auth, sendBelowAuth } from './auth/middleware.js';
 export { type OAuth1Options, type OAuth1SignatureMethod, oauth1 } from './auth/oauth1.js';
+export { type ClientAuthMethod, type OAuth2Grant, type OAuth2Options, type OAuth2Scheme, type OAuth2Token, oauth2 } from './auth/oauth2.js';
 export { oauthEncode, signatureBaseString } from './auth/oauth1-sign.js';
+export { type AuthorizeRequest, type AuthorizeUrlOptions, buildAuthorizeUrl, createPkcePair, type PkcePair } from './auth/pkce.js';
 export type { AuthFlow, AuthScheme, SchemeScope } from './auth/scheme.js';
 export {
   type BodyInput,
