@@ -26,6 +26,25 @@ const expectations: Record<string, RegExp[]> = {
     /the server saw 2 requests/,
   ],
   'mock-transport.ts': [/^# pass 4$/m, /^# fail 0$/m],
+  'plain-fetch-vs-ferry.ts': [
+    /^fetch: \{ url: '\/api\/items\?page=2', items: \[ 'a', 'b' \] \}$/m,
+    /^ferry: \{ url: '\/api\/items\?page=2', items: \[ 'a', 'b' \] \}$/m,
+    /answered 4 requests/,
+  ],
+  'session-cookies-redirects.ts': [
+    /^200 dashboard for a logged-in user$/m,
+    /^cookies: sid=abc123$/m,
+    /^\[ '301 \/old', '302 \/older' \] → \/dashboard$/m,
+    /^browser: 200 GET \/done$/m,
+    /^strict: 302 \/done$/m,
+    /^manual: 301 \/older$/m,
+  ],
+  'digest-auth.ts': [
+    /^200 hello ada, you asked for \/reports\?year=2024 \(algorithm SHA-256, nc 00000001\)$/m,
+    /^200 hello ada, you asked for \/reports\/2025 \(algorithm SHA-256, nc 00000002\)$/m,
+    /^wrong password: 401$/m,
+    /^statuses on the wire: 401 200 200$/m,
+  ],
   'streaming-progress.ts': [
     /^upload: 1048576 \/ unknown bytes$/m,
     /server says: \{ received: 1048576, chunked: true \}/,
