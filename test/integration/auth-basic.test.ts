@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { basicAuth, bearer } from '../../src/core/index.js';
+import { basicAuth, bearer, digestAuth } from '../../src/core/index.js';
 import { createClient } from '../../src/transports/node/index.js';
 import { createTestServer } from '../helpers/server.js';
 
@@ -25,3 +25,50 @@ test('basic, bearer and URL credentials on the wire (node transport, real server
   assert.equal(await wrong.text(), 'out');
   assert.equal(seen.length, 4);
 });
+
+test('credentials follow same-origin redirects only, unless the origin is listed (real redirects, two servers)', async (t) => {
+  const seenB: (string | undefined)[] = [];
+  const b = await createTestServer(t, (req, res) => {
+    seenB.push(req.headers.authorization);
+    if (req.url === '/digest') {
+      res.writeHead(401, { 'www-authenticate': 'Digest realm="b", qop="auth", nonce="n0nce", algorithm=MD5' }).end('b says no');
+      return;
+    }
+    res.end('b');
+  });
+  const seenA: (string | undefined)[] = [];
+  const a = await createTestServer(t, (req, res) => {
+    seenA.push(req.headers.authorization);
+    if (req.url?.startsWith('/to-b')) return void res.writeHead(302, { location: `${b.url}${req.url.slice(5) || '/land'}` }).end();
+    if (req.url === '/to-a') return void res.writeHead(302, { location: '/land' }).end();
+    res.end('a');
+  });
+  const client = createClient({ cookies: false, retry: false });
+  t.after(() => client.close());
+
+  const same = await client.get(`${a.url}/to-a`, { auth: basicAuth('u', 'p') });
+  assert.equal(await same.text(), 'a');
+  assert.deepEqual(seenA, [basicHeader('u', 'p'), basicHeader('u', 'p')]);
+
+  const cross = await client.get(`${a.url}/to-b`, { auth: basicAuth('u', 'p') });
+  assert.equal(await cross.text(), 'b');
+  assert.deepEqual(seenB, [undefined], 'the other origin got no credentials');
+
+  const fromUrl = await client.get(`http://u:p@127.0.0.1:${a.port}/to-b`);
+  assert.equal(await fromUrl.text(), 'b');
+  assert.equal(seenB[1], undefined, 'URL credentials are scoped to their origin');
+
+  const listed = await client.get(`${a.url}/to-b`, { auth: bearer('t', { origins: [b.url] }) });
+  assert.equal(await listed.text(), 'b');
+  assert.equal(seenB[2], 'Bearer t', 'a listed origin gets them');
+
+  // A digest challenge from the other origin is not answered: the 401 comes back as it is.
+  const digest = await client.get(`${a.url}/to-b/digest`, { auth: digestAuth('u', 'p') });
+  assert.equal(digest.status, 401);
+  assert.equal(await digest.text(), 'b says no');
+  assert.deepEqual(seenB.slice(3), [undefined]);
+});
+
+function basicHeader(user: string, pass: string): string {
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+}
