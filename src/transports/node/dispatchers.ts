@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { Agent, buildConnector, Client, type Dispatcher, Pool } from 'undici';
 import { httpTunnel, ProxyFailure, proxyAuthorization, proxyLabel } from './http-tunnel.js';
 import { type ProxyChooser, proxyChooser } from './no-proxy.js';
 import type { NodeConnector, NodePoolStats, NodeTransportOptions } from './node-options.js';
@@ -44,6 +44,24 @@ type PoolLikeStats = { connected: number; free?: number; pending: number; runnin
 function hostOf(url: URL): string {
   const h = url.hostname;
   return h.startsWith('[') ? h.slice(1, -1) : h;
+}
+
+/** Streams per h2 connection before the pool opens another one. */
+const h2Streams = 100;
+
+/**
+ * A Pool client factory: a connection that negotiated h2 carries up to `h2Streams` requests
+ * at once (undici otherwise treats it as busy after one and opens more connections).
+ */
+function multiplexing(alpn: Map<string, string>): (origin: URL | string, opts: object) => Dispatcher {
+  return (origin, opts) => {
+    const client = new Client(origin, opts);
+    const host = typeof origin === 'string' ? new URL(origin).host : origin.host;
+    client.on('connect', () => {
+      if (alpn.get(host) === 'h2') client.pipelining = h2Streams;
+    });
+    return client;
+  };
 }
 
 /** A connector to a forwarding proxy: its failures are the proxy's (ProxyError), not the target's. */
@@ -94,7 +112,15 @@ export function createDispatchers(options: NodeTransportOptions): Dispatchers {
   // Every Agent made (also those for connect deadlines), for stats().
   const agents = new Set<Dispatcher>();
   function agent(connect: NodeConnector, alpn: Map<string, string> | null, h2: boolean): Agent {
-    const a = new Agent({ connections, keepAliveTimeout, allowH2: h2, connect: watch(connect, alpn) });
+    const a = new Agent({
+      connections,
+      keepAliveTimeout,
+      allowH2: h2,
+      connect: watch(connect, alpn),
+      ...(h2 && alpn
+        ? { factory: (origin: string | URL, opts: object) => new Pool(origin, { ...opts, factory: multiplexing(alpn) }) }
+        : {}),
+    });
     agents.add(a);
     return a;
   }
