@@ -39,6 +39,14 @@ const expectations: Record<string, RegExp[]> = {
     /^strict: 302 \/done$/m,
     /^manual: 301 \/older$/m,
   ],
+  'oauth2-client-credentials.ts': [
+    /^\{ path: '\/reports\/daily', ok: true \}$/m,
+    /^\{ path: '\/reports\/weekly', ok: true \}$/m,
+    /^token scope: reports:read$/m,
+    /^\{ path: '\/reports\/monthly', ok: true \}$/m,
+    /^tokens issued: 2$/m,
+    /^refused: ERR_AUTH invalid_client$/m,
+  ],
   'digest-auth.ts': [
     /^200 hello ada, you asked for \/reports\?year=2024 \(algorithm SHA-256, nc 00000001\)$/m,
     /^200 hello ada, you asked for \/reports\/2025 \(algorithm SHA-256, nc 00000002\)$/m,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { delay, HttpResponse, http } from 'msw';
-import { basicAuth, bearer, createClient, digestAuth } from '../../src/core/index.js';
+import { AuthError, basicAuth, bearer, createClient, digestAuth, oauth2 } from '../../src/core/index.js';
 import { createMockTransport } from '../../src/transports/mock/index.js';
 
 const a = 'http://a.example.com';
@@ -83,6 +83,42 @@ describe('mock transport under the default chain', () => {
 
     const wrong = createClient({ transport, auth: digestAuth('ann', 'wrong') });
     assert.equal((await wrong.get(`${a}/private`)).status, 401, 'a wrong password returns the second 401');
+  });
+
+  test('OAuth2 client credentials: the token endpoint is mocked, the token cached, an invalid_token answered once', async () => {
+    const issued: string[] = [];
+    const valid = new Set<string>();
+    const transport = createMockTransport([
+      http.post(`${a}/token`, async ({ request }) => {
+        const form = new URLSearchParams(await request.text());
+        if (request.headers.get('authorization') !== `Basic ${btoa('svc:pw')}`)
+          return HttpResponse.json({ error: 'invalid_client' }, { status: 401 });
+        const token = `t${issued.length + 1}`;
+        issued.push(`${form.get('grant_type')} ${form.get('scope')}`);
+        valid.add(token);
+        return HttpResponse.json({ access_token: token, token_type: 'Bearer', expires_in: 3600 });
+      }),
+      http.get(`${a}/api/:what`, ({ request, params }) => {
+        const token = request.headers.get('authorization')?.replace('Bearer ', '') ?? '';
+        if (!valid.has(token))
+          return new HttpResponse(null, { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+        if (params.what === 'rotate') valid.clear();
+        return HttpResponse.text(`${params.what} with ${token}`);
+      }),
+    ]);
+    const auth = oauth2({ grant: 'client_credentials', tokenUrl: `${a}/token`, clientId: 'svc', clientSecret: 'pw', scope: 'read' });
+    const client = createClient({ transport, auth });
+    assert.equal(await (await client.get(`${a}/api/one`)).text(), 'one with t1');
+    assert.equal(await (await client.get(`${a}/api/rotate`)).text(), 'rotate with t1');
+    assert.equal(await (await client.get(`${a}/api/two`)).text(), 'two with t2', 'invalid_token: a new token, retried once');
+    assert.deepEqual(issued, ['client_credentials read', 'client_credentials read']);
+    assert.equal(transport.requests.filter((r) => r.url === `${a}/token`).length, 2);
+
+    const refused = createClient({
+      transport,
+      auth: oauth2({ grant: 'client_credentials', tokenUrl: `${a}/token`, clientId: 'svc', clientSecret: 'no' }),
+    });
+    await assert.rejects(refused.get(`${a}/api/one`), (e: unknown) => e instanceof AuthError && e.error === 'invalid_client');
   });
 
   test('basic auth is sent up front', async () => {
