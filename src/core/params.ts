@@ -2,7 +2,7 @@
  * Query parameters and base-URL resolution.
  * @module
  */
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError, scrubUrl } from './errors.js';
 
 type Scalar = string | number | boolean | bigint;
 /** `{ page: 2, tag: ['a', 'b'] }` → `page=2&tag=a&tag=b`; `undefined`/`null` values are left out. */
@@ -54,7 +54,7 @@ export function buildURL(input: string | URL, base: string | undefined, params: 
   try {
     url = base === undefined ? new URL(input) : new URL(typeof input === 'string' ? joinable(input) : input, base);
   } catch (cause) {
-    throw new InvalidOptionError('url', `${method} ${String(input)}: invalid URL`, { cause });
+    throw new InvalidOptionError('url', `${method} ${scrubUrl(String(input))}: invalid URL`, { cause });
   }
   if (params.length > 0) for (const [k, v] of params) url.searchParams.append(k, v);
   return url;
@@ -73,7 +73,7 @@ export function normaliseBaseURL(input: string | URL | undefined): string | unde
   try {
     url = new URL(input);
   } catch (cause) {
-    throw new InvalidOptionError('baseURL', `baseURL: invalid URL ${JSON.stringify(String(input))}`, { cause });
+    throw new InvalidOptionError('baseURL', `baseURL: invalid URL ${JSON.stringify(scrubUrl(String(input)))}`, { cause });
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url.href;

@@ -89,6 +89,25 @@ describe('credentials in the URL', () => {
     assert.deepEqual(b, { url: 'http://example.com/', authorization: 'Custom x' });
   });
 
+  test('never appear in validation messages (invalid URL, bad scheme, GET with a body, bad baseURL)', async () => {
+    const client = createClient({ transport: seen(), cookies: false });
+    const attempts: Promise<unknown>[] = [
+      client.get('http://user:hunter2@exa mple.com/'),
+      client.get('ftp://user:hunter2@example.com/'),
+      client.get('http://user:hunter2@example.com/', { body: 'x' }),
+    ];
+    for (const attempt of attempts)
+      await assert.rejects(attempt, (e: Error) => {
+        assert.ok(e instanceof InvalidOptionError);
+        assert.ok(!e.message.includes('hunter2'), e.message);
+        return true;
+      });
+    assert.throws(
+      () => createClient({ transport: seen(), baseURL: 'http://user:hunter2@exa mple.com/' }),
+      (e: Error) => e instanceof InvalidOptionError && !e.message.includes('hunter2'),
+    );
+  });
+
   test('never appear in error messages', async () => {
     const transport = inlineTransport(() => {
       throw new Error('boom');

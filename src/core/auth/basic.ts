@@ -6,7 +6,11 @@ import { InvalidOptionError } from '../errors.js';
 import { toBase64, withHeader } from './headers.js';
 import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
 
-/** The `Authorization` value for `user`/`pass`: `Basic base64(utf8(user:pass))`. */
+/**
+ * The `Authorization` value for `user`/`pass`: `Basic base64(utf8(user:pass))`.
+ * @example
+ * basicCredentials('Aladdin', 'open sesame'); // 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=='
+ */
 export function basicCredentials(user: string, pass: string): string {
   return `Basic ${toBase64(new TextEncoder().encode(`${user}:${pass}`))}`;
 }

@@ -23,6 +23,10 @@ const maxRounds = 4;
  * Sends a request through the chain below `auth` (decompression, events, the transport):
  * what a scheme uses for its own requests (OAuth2 token requests), so the client's transport,
  * proxies and TLS policy apply. Outside the middleware it falls back to the transport.
+ * @example
+ * async *flow(request, ctx) {
+ *   const res = await sendBelowAuth(ctx)(createRequest({ url, method: 'POST', headers, body }), { ...ctx, state: {} });
+ * }
  */
 export function sendBelowAuth(ctx: ExchangeContext): Next {
   const next = ctx.state[nextKey];

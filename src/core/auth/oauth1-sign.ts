@@ -8,7 +8,11 @@ import { toBase64 } from './headers.js';
 /** The signature methods ferry implements. */
 export type OAuth1SignatureMethod = 'HMAC-SHA1' | 'HMAC-SHA256' | 'PLAINTEXT' | 'RSA-SHA1';
 
-/** RFC 5849 §3.6: UTF-8, then every byte outside ALPHA / DIGIT / "-" / "." / "_" / "~" as %XX. */
+/**
+ * RFC 5849 §3.6: UTF-8, then every byte outside ALPHA / DIGIT / "-" / "." / "_" / "~" as %XX.
+ * @example
+ * oauthEncode("it's €5!"); // 'it%27s%20%E2%82%AC5%21'
+ */
 export function oauthEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -33,7 +37,13 @@ export function normalizeParameters(pairs: readonly (readonly [string, string])[
   return encoded.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
-/** §3.4.1.1: METHOD&encode(base URI)&encode(normalized parameters). */
+/**
+ * §3.4.1.1: METHOD&encode(base URI)&encode(normalized parameters). `pairs` holds every
+ * parameter to sign (query, form body, oauth_* except oauth_signature), decoded.
+ * @example
+ * signatureBaseString('GET', new URL('http://127.0.0.1/photos?size=original'), [['size', 'original'], ['oauth_nonce', 'n']]);
+ * // 'GET&http%3A%2F%2F127.0.0.1%2Fphotos&oauth_nonce%3Dn%26size%3Doriginal'
+ */
 export function signatureBaseString(method: string, url: URL, pairs: readonly (readonly [string, string])[]): string {
   return `${method.toUpperCase()}&${oauthEncode(baseStringURI(url))}&${oauthEncode(normalizeParameters(pairs))}`;
 }
