@@ -324,5 +324,9 @@ describe('transports that decode by themselves', () => {
       (e: unknown) => e instanceof CapabilityError && e.capability === 'rawBody',
     );
     assert.equal(requests.length, 0);
+    assert.throws(
+      () => createClient({ transport: inlineTransport(() => new Response('x'), { rawBody: false }), decompress: false }),
+      CapabilityError,
+    );
   });
 });

@@ -16,7 +16,8 @@
  * bytes with `Content-Encoding` intact.
  *
  * Where the transport's platform decodes by itself (`capabilities.rawBody === false`, e.g.
- * the browser), this middleware steps aside; `decompress: false` there is a `CapabilityError`.
+ * the browser), this middleware steps aside; `decompress: false` there is a `CapabilityError`
+ * (at `createClient` for a client option, at request time for a request option).
  * @module
  */
 import type { ClientInternals } from '../client.js';
@@ -98,6 +99,12 @@ function noBody(method: string, status: number): boolean {
 export function decompress(internals: ClientInternals): Middleware {
   const { transport } = internals;
   const rawBody = transport.capabilities.rawBody;
+  if (!rawBody && !internals.config.shared.decompress)
+    throw new CapabilityError(
+      transport.name,
+      'rawBody',
+      `the ${transport.name} transport decodes bodies itself: decompress: false is not possible`,
+    );
   const decoders: Readonly<Record<string, Decoder>> = Object.freeze({
     ...webDecoders(),
     ...(transport.decoders ?? {}),
