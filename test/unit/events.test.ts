@@ -13,7 +13,9 @@ function chunked(parts: string[], onCancel?: () => void): ReadableStream<Uint8Ar
       if (part === undefined) c.close();
       else c.enqueue(enc.encode(part));
     },
-    cancel: onCancel,
+    cancel() {
+      onCancel?.();
+    },
   });
 }
 

@@ -21,7 +21,9 @@ function stallingBody(ctx: ExchangeContext, onCancel?: () => void): ReadableStre
       controller.enqueue(new TextEncoder().encode('first'));
       ctx.signal?.addEventListener('abort', () => controller.error(ctx.signal?.reason), { once: true });
     },
-    cancel: onCancel,
+    cancel() {
+      onCancel?.();
+    },
   });
 }
 

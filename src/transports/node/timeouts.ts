@@ -1,37 +1,20 @@
 /**
- * Per-hop timeout phases on undici: `headers` and `bodyIdle` go to undici's per-request
- * `headersTimeout`/`bodyTimeout`; `connect` is a property of a dispatcher's connector, so a
+ * Per-hop timeout phases on undici. `connect` is a property of a dispatcher's connector, so a
  * hop with a connect deadline goes through a dispatcher made for that deadline (one per
  * distinct value, at most `maxConnectDispatchers`, the oldest closed gracefully past that).
  * Nothing is allocated when no phase is set.
+ *
+ * `headers` and `bodyIdle` are left to the core's `hopTimeouts()` (native timers): undici's
+ * per-request `headersTimeout`/`bodyTimeout` run on its coarse "fast timers" (about one
+ * second of resolution), so a 100 ms deadline would fire after about a second. undici's
+ * own defaults (300 s) still apply underneath and map to the same TimeoutError phases.
  * @module
  */
 import type { Dispatcher } from 'undici';
-import type { TimeoutOptions, TimeoutPhase } from '../../core/index.js';
+import type { TimeoutPhase } from '../../core/index.js';
 
 /** The phases the Node transport enforces itself (its `capabilities.timeouts`). */
-export const nodeTimeoutPhases: readonly TimeoutPhase[] = Object.freeze(['connect', 'headers', 'bodyIdle'] as TimeoutPhase[]);
-
-/** undici's per-request timeouts. */
-export interface DispatchTimeouts {
-  headersTimeout?: number;
-  bodyTimeout?: number;
-}
-
-const none: DispatchTimeouts = Object.freeze({});
-
-/**
- * undici's `headersTimeout`/`bodyTimeout` for ferry's `timeout` (0 disables, as in undici).
- * @example
- * dispatcher.request({ ...opts, ...dispatchTimeouts(ctx.options.timeout) });
- */
-export function dispatchTimeouts(timeout: Readonly<TimeoutOptions> | undefined): DispatchTimeouts {
-  if (timeout === undefined || (timeout.headers === undefined && timeout.bodyIdle === undefined)) return none;
-  const out: DispatchTimeouts = {};
-  if (timeout.headers !== undefined) out.headersTimeout = timeout.headers;
-  if (timeout.bodyIdle !== undefined) out.bodyTimeout = timeout.bodyIdle;
-  return out;
-}
+export const nodeTimeoutPhases: readonly TimeoutPhase[] = Object.freeze(['connect'] as TimeoutPhase[]);
 
 const maxConnectDispatchers = 8;
 

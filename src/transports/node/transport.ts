@@ -22,7 +22,8 @@ import { sendExpectingContinue, wantsContinue } from './expect-continue.js';
 import { mapError } from './map-error.js';
 import type { NodePoolStats, NodeTransportOptions } from './node-options.js';
 import { isStaleConnectionError, replayableBody } from './stale-connection.js';
-import { dispatchTimeouts, nodeTimeoutPhases } from './timeouts.js';
+import { nodeTimeoutPhases } from './timeouts.js';
+import { validateNodeOptions } from './validate-options.js';
 import { openWebSocket } from './websocket.js';
 
 export type { NodePoolStats, NodeTransportOptions } from './node-options.js';
@@ -104,7 +105,8 @@ function viaOf(route: Route, exchange: { method: string; url: string }, what: st
  * const transport = createNodeTransport({ connections: 20, proxy: 'http://127.0.0.1:3128', tls: { verify: caPem } });
  * const client = createClient({ transport });
  */
-export function createNodeTransport(options: NodeTransportOptions = {}): NodeTransport {
+export function createNodeTransport(input: NodeTransportOptions = {}): NodeTransport {
+  const options = validateNodeOptions(input);
   const dispatchers = createDispatchers(options);
   const retryStale = options.retryOnStaleConnection !== false;
 
@@ -129,7 +131,6 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       headers: forward ? forwardHeaders(headers, url, forward.authorization) : headers,
       body: bodyForUndici(body) as string,
       ...(signal ? { signal } : {}),
-      ...dispatchTimeouts(timeouts),
     };
     let data: Dispatcher.ResponseData;
     try {
@@ -150,14 +151,17 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
       throw new ProxyError(describe(`proxy authentication required (407) from ${forward.label}`, exchange), 407);
     }
     const resHeaders = data.headers as Record<string, string | string[]>;
-    const source = bodySource(data.body as unknown as UndiciBody, exchange, isCloseDelimited(method, data.statusCode, resHeaders));
+    const httpVersion = route.alpn?.get(url.host) === 'h2' ? '2' : '1.1';
+    // Only HTTP/1.x frames a body by closing the connection (potential data loss).
+    const closeDelimited = httpVersion !== '2' && isCloseDelimited(method, data.statusCode, resHeaders);
+    const source = bodySource(data.body as unknown as UndiciBody, exchange, closeDelimited);
     return new FerryResponse(source, {
       status: data.statusCode,
       statusText: data.statusText ?? '',
       headers: resHeaders,
       url: url.href,
       request,
-      httpVersion: route.alpn?.get(url.host) === 'h2' ? '2' : '1.1',
+      httpVersion,
       complete: source.complete,
     });
   }
