@@ -23,7 +23,6 @@ import { mapError } from './map-error.js';
 import type { NodePoolStats, NodeTransportOptions } from './node-options.js';
 import { isStaleConnectionError, replayableBody } from './stale-connection.js';
 import { nodeTimeoutPhases } from './timeouts.js';
-import { validateNodeOptions } from './validate-options.js';
 import { openWebSocket } from './websocket.js';
 
 export type { NodePoolStats, NodeTransportOptions } from './node-options.js';
@@ -105,8 +104,7 @@ function viaOf(route: Route, exchange: { method: string; url: string }, what: st
  * const transport = createNodeTransport({ connections: 20, proxy: 'http://127.0.0.1:3128', tls: { verify: caPem } });
  * const client = createClient({ transport });
  */
-export function createNodeTransport(input: NodeTransportOptions = {}): NodeTransport {
-  const options = validateNodeOptions(input);
+export function createNodeTransport(options: NodeTransportOptions = {}): NodeTransport {
   const dispatchers = createDispatchers(options);
   const retryStale = options.retryOnStaleConnection !== false;
 
