@@ -1,10 +1,19 @@
 /**
- * @module ferry/node — the Node transport (undici): pooling, streaming both ways, typed errors.
+ * @module ferry/node — the Node transport (undici): pools, proxies (HTTP, CONNECT, SOCKS5, env), TLS policy, unix sockets, HTTP/2, streaming both ways, typed errors.
  */
 import { type Client, type ClientOptions, createDefaultFetch, type FerryFetch, withDefaultTransport } from '../../core/index.js';
-import { createNodeTransport, type NodeTransportOptions } from './transport.js';
+import type { NodeTransportOptions } from './node-options.js';
+import { createNodeTransport } from './transport.js';
 
-export { createNodeTransport, type NodeTransportOptions } from './transport.js';
+export type {
+  NodeConnector,
+  NodePoolStats,
+  NodeProxyOption,
+  NodeTlsOptions,
+  NodeTlsPolicy,
+  NodeTransportOptions,
+} from './node-options.js';
+export { createNodeTransport, type NodeTransport } from './transport.js';
 
 /** Makes the Node transport from a client's `node` options. */
 export function nodeTransportFor(options: ClientOptions): ReturnType<typeof createNodeTransport> {

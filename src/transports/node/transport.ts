@@ -23,7 +23,9 @@ import { mapError } from './map-error.js';
 import type { NodePoolStats, NodeTransportOptions } from './node-options.js';
 import { isStaleConnectionError, replayableBody } from './stale-connection.js';
 import { nodeTimeoutPhases } from './timeouts.js';
-import { openWebSocket } from './websocket.js';
+import { validateNodeOptions } from './validate-options.js';
+import { openWebSocket, type WebSocketConnectVia } from './websocket.js';
+import { webSocketRouter } from './websocket-via.js';
 
 export type { NodePoolStats, NodeTransportOptions } from './node-options.js';
 
@@ -104,8 +106,10 @@ function viaOf(route: Route, exchange: { method: string; url: string }, what: st
  * const transport = createNodeTransport({ connections: 20, proxy: 'http://127.0.0.1:3128', tls: { verify: caPem } });
  * const client = createClient({ transport });
  */
-export function createNodeTransport(options: NodeTransportOptions = {}): NodeTransport {
+export function createNodeTransport(input: NodeTransportOptions = {}): NodeTransport {
+  const options = validateNodeOptions(input);
   const dispatchers = createDispatchers(options);
+  let wsVia: ((url: URL) => WebSocketConnectVia) | undefined;
   const retryStale = options.retryOnStaleConnection !== false;
 
   async function send(request: Request, ctx: ExchangeContext): Promise<Response> {
@@ -167,9 +171,8 @@ export function createNodeTransport(options: NodeTransportOptions = {}): NodeTra
   return {
     name: 'node',
     websocket: (request, ctx, wsOptions) => {
-      const parts = requestParts(request);
-      const via = viaOf(dispatchers.route(parts.url), { method: 'GET', url: parts.url.href }, 'websocket');
-      return openWebSocket(request, ctx, wsOptions, via);
+      wsVia ??= webSocketRouter(options);
+      return openWebSocket(request, ctx, wsOptions, wsVia(requestParts(request).url));
     },
     capabilities,
     decoders: nodeDecoders(),
