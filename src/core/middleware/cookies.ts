@@ -88,9 +88,11 @@ export function cookies(internals: ClientInternals): Middleware {
     }
     const useJar = jar !== undefined && (isEmpty === null || !isEmpty());
     if (jar === undefined && extra === undefined) return next(request, ctx);
-    const { url } = requestParts(request);
     let out = request;
+    let url: URL | null = null;
     if (useJar || extra !== undefined) {
+      const parts = requestParts(request);
+      url = parts.url;
       let cookie = !useJar ? '' : jar.store.synchronous ? jar.getCookieStringSync(url.href) : await jar.getCookieString(url.href);
       if (extra !== undefined) {
         let origin = ctx.state[originKey];
@@ -101,7 +103,7 @@ export function cookies(internals: ClientInternals): Middleware {
         }
       }
       if (cookie !== '') {
-        const list = headerList(request);
+        const list = parts.headers instanceof Headers ? headerList(request) : parts.headers;
         const given: string[] = [];
         const rest: (readonly [string, string])[] = [];
         for (const pair of list) {
@@ -111,13 +113,14 @@ export function cookies(internals: ClientInternals): Middleware {
         given.push(cookie);
         rest.push(['cookie', given.join('; ')]);
         // The body has not been sent yet: hand the same source on (a replay would call a producer again).
-        out = deriveRequest(request, { headers: rest, body: requestParts(request).body });
+        out = deriveRequest(request, { headers: rest, body: parts.body });
       }
     }
     const res = await next(out, ctx);
     if (jar !== undefined) {
       const setCookies = responseSetCookies(res);
       if (setCookies.length > 0) {
+        url ??= requestParts(request).url;
         if (jar.store.synchronous) for (const header of setCookies) jar.setCookieSync(header, url.href, { ignoreError: true });
         else await store(jar, setCookies, url);
       }

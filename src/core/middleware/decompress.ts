@@ -125,19 +125,20 @@ export function decompress(internals: ClientInternals): Middleware {
       );
     }
     let out = request;
+    const parts = requestParts(request);
     if (accept !== '') {
-      const list = headerList(request);
+      const list = parts.headers instanceof Headers ? headerList(request) : parts.headers;
       if (list !== lastIn) {
         lastIn = list;
         lastOut = headerValue(list, 'accept-encoding') === null ? [...list, ['accept-encoding', accept]] : list;
       }
       // The body has not been sent yet: hand the same source on (a replay would call a producer again).
-      if (lastOut !== list) out = deriveRequest(request, { headers: lastOut as HeaderList, body: requestParts(request).body });
+      if (lastOut !== list) out = deriveRequest(request, { headers: lastOut as HeaderList, body: parts.body });
     }
     const res = await next(out, ctx);
     const encoding = responseHeader(res, 'content-encoding');
     if (encoding === null || !ctx.options.decompress) return res;
-    const method = requestParts(out).method;
+    const method = parts.method;
     if (noBody(method, res.status) || responseHeader(res, 'content-length') === '0') return res;
     const codings = encoding
       .toLowerCase()
