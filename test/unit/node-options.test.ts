@@ -16,7 +16,7 @@ test('bad Node transport options are InvalidOptionErrors naming the option, befo
     [{ tls: { verify: '/nonexistent/ferry-ca.pem' } }, 'node.tls.verify'],
     [{ proxyTls: (() => ({})) as unknown as object }, 'node.proxyTls'],
     [{ socketPath: { 'not an origin': '/tmp/s.sock' } }, 'node.socketPath'],
-    [{ connect: 'x' as unknown as NodeTransportOptions['connect'] }, 'node.connect'],
+    [{ connect: 'x' as unknown as NonNullable<NodeTransportOptions['connect']> }, 'node.connect'],
   ];
   for (const [options, option] of bad) {
     assert.throws(
