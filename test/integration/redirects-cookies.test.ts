@@ -125,6 +125,25 @@ describe('redirects on the wire', () => {
     assert.equal(await oneShot.text(), 'redirecting');
   });
 
+  test('each intermediate body is released: one pooled connection serves many redirected requests', async (t) => {
+    const srv = await createTestServer(t, (req, res) => {
+      if (req.url?.startsWith('/hop')) {
+        const n = Number(req.url.slice(4));
+        res.writeHead(302, { location: n < 3 ? `/hop${n + 1}` : '/done', 'content-type': 'text/plain' });
+        res.end('x'.repeat(16 * 1024));
+        return;
+      }
+      res.end('done');
+    });
+    const c = client(t, { cookies: false, transport: createNodeTransport({ connections: 1 }) });
+    for (let i = 0; i < 10; i++) {
+      const res = await c.get(`${srv.url}/hop0`);
+      assert.equal(await res.text(), 'done');
+      assert.equal(res.history.length, 4);
+    }
+    assert.ok(srv.connections() <= 2, `${srv.connections()} connections`);
+  });
+
   test('a redirect to file: is refused', async (t) => {
     const srv = await createTestServer(t, redirector());
     const c = client(t, { cookies: false });
