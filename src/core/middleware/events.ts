@@ -16,6 +16,7 @@
  * @module
  */
 import type { RequestBody } from '../body.js';
+import type { ExchangeContext } from '../context.js';
 import type { EventDispatcher } from '../events.js';
 import type { Middleware } from '../middleware.js';
 import { deriveRequest, requestParts } from '../request.js';
@@ -69,13 +70,25 @@ function contentLength(response: Response): number | undefined {
   return Number(value);
 }
 
+function listensToHops(ctx: ExchangeContext): boolean {
+  const ev = ctx.events;
+  return (
+    ev.has('preRequest') ||
+    ev.has('onHeaders') ||
+    ev.has('postRequest') ||
+    ev.has('dataReceived') ||
+    ev.has('downloadProgress') ||
+    ev.has('uploadProgress')
+  );
+}
+
 /**
  * The hop-level events (see the module doc). Place it innermost, just above the transport.
  * @example
  * const client = createClient({ on: { downloadProgress: ({ loaded, total }) => bar.update(loaded, total) } });
  */
 export function events(): Middleware {
-  return async (request, next, ctx) => {
+  const run: Middleware = async (request, next, ctx) => {
     const ev = ctx.events;
     const upload = ev.has('uploadProgress');
     const pre = ev.has('preRequest');
@@ -154,6 +167,8 @@ export function events(): Middleware {
     if (post && source === null) ev.emit('postRequest', out);
     return out;
   };
+  // The idle path is not async: no extra promise or microtask per request.
+  return (request, next, ctx) => (listensToHops(ctx) ? run(request, next, ctx) : next(request, ctx));
 }
 
 /**
@@ -163,11 +178,13 @@ export function events(): Middleware {
  * client.on('dataProcessed', (res, chunk) => hash.update(chunk));
  */
 export function processedEvents(): Middleware {
-  return async (request, next, ctx) => {
+  const run: Middleware = async (request, next, ctx) => {
     if (!ctx.events.has('dataProcessed')) return next(request, ctx);
     const response = await next(request, ctx);
     return withProcessedEvents(response, ctx.events);
   };
+  // The idle path is not async: no extra promise or microtask per request.
+  return (request, next, ctx) => (ctx.events.has('dataProcessed') ? run(request, next, ctx) : next(request, ctx));
 }
 
 /**

@@ -70,7 +70,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * client.on('beforeRetry', (req, { attempt, delay }) => console.log(req.url, attempt, delay));
  */
 export function retry(): Middleware {
-  return async (request, next, ctx) => {
+  const run: Middleware = async (request, next, ctx) => {
     const r = ctx.options.retry;
     if (r.limit === 0 || !r.methods.has(request.method)) return next(request, ctx);
     const body = requestParts(request).body;
@@ -94,5 +94,10 @@ export function retry(): Middleware {
       await sleep(delay, ctx.signal);
       current = deriveRequest(request, {});
     }
+  };
+  // The idle path is not async: no extra promise or microtask per request.
+  return (request, next, ctx) => {
+    const r = ctx.options.retry;
+    return r.limit !== 0 && r.methods.has(request.method) ? run(request, next, ctx) : next(request, ctx);
   };
 }

@@ -83,7 +83,7 @@ async function guarded(request: Request, ctx: ExchangeContext, next: Parameters<
  * await client.get(url); // TimeoutError after 5 s, even while reading the body
  */
 export function timeout(): Middleware {
-  return async (request, next, ctx) => {
+  const run: Middleware = async (request, next, ctx) => {
     const total = ctx.options.timeout?.total;
     if (total === undefined || total === 0) return next(request, ctx);
     if (ctx.signal?.aborted) throw ctx.signal.reason;
@@ -97,6 +97,8 @@ export function timeout(): Middleware {
     }
     return deriveResponse(response, { body: watchBody(source, { signal: l.controller.signal, done: l.release }) });
   };
+  // The idle path is not async: no extra promise or microtask per request.
+  return (request, next, ctx) => (ctx.options.timeout?.total ? run(request, next, ctx) : next(request, ctx));
 }
 
 function handled(ctx: ExchangeContext, phase: TimeoutPhase): boolean {
@@ -113,7 +115,7 @@ function handled(ctx: ExchangeContext, phase: TimeoutPhase): boolean {
  * compose([hopTimeouts()], transport.send); // innermost, just above the transport
  */
 export function hopTimeouts(): Middleware {
-  return async (request, next, ctx) => {
+  const run: Middleware = async (request, next, ctx) => {
     const t = ctx.options.timeout;
     if (t === undefined) return next(request, ctx);
     const headers = t.headers && !handled(ctx, 'headers') ? t.headers : 0;
@@ -151,4 +153,6 @@ export function hopTimeouts(): Middleware {
       }),
     });
   };
+  // The idle path is not async: no extra promise or microtask per request.
+  return (request, next, ctx) => (ctx.options.timeout !== undefined ? run(request, next, ctx) : next(request, ctx));
 }
