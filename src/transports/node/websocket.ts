@@ -5,6 +5,8 @@
  * @module
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ConnectionOptions } from 'node:tls';
 import WebSocket, { type ClientOptions } from 'ws';
 import {
   describe,
@@ -20,8 +22,8 @@ import {
 import { mapError } from './map-error.js';
 
 /** How the socket is reached: an agent or connection factory (proxy, unix socket) and TLS options. */
-export type WebSocketConnectVia = Omit<ClientOptions, 'headers' | 'maxPayload' | 'perMessageDeflate' | 'followRedirects'> & {
-  socketPath?: string;
+export type WebSocketConnectVia = ConnectionOptions & {
+  createConnection?: (options: unknown, done: (error: Error | null, socket?: Duplex) => void) => Duplex | undefined;
 };
 
 // ws writes these itself; sending ours too would duplicate or contradict them.
@@ -90,13 +92,10 @@ export function openWebSocket(
 ): Promise<FerryWebSocket> {
   const parts = requestParts(request);
   const httpUrl = parts.url.href;
-  const url = via.socketPath
-    ? `${parts.url.protocol === 'https:' ? 'wss+unix' : 'ws+unix'}://${via.socketPath}:${parts.url.pathname}${parts.url.search}`
-    : wsURLOf(httpUrl);
+  const url = wsURLOf(httpUrl);
   const exchange = { method: 'GET', url: httpUrl };
-  const { socketPath: _unix, ...connect } = via;
   const wsOptions: ClientOptions = {
-    ...connect,
+    ...(via as unknown as ClientOptions),
     headers: headerRecord(parts.headers),
     followRedirects: false,
     perMessageDeflate: options.perMessageDeflate ?? true,
