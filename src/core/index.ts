@@ -7,8 +7,8 @@ export { bearer, type TokenSource } from './auth/bearer.js';
 export { type DigestOptions, digestAuth } from './auth/digest.js';
 export { auth, sendBelowAuth } from './auth/middleware.js';
 export { type OAuth1Options, type OAuth1SignatureMethod, oauth1 } from './auth/oauth1.js';
-export { type ClientAuthMethod, type OAuth2Grant, type OAuth2Options, type OAuth2Scheme, type OAuth2Token, oauth2 } from './auth/oauth2.js';
 export { oauthEncode, signatureBaseString } from './auth/oauth1-sign.js';
+export { type ClientAuthMethod, type OAuth2Grant, type OAuth2Options, type OAuth2Scheme, type OAuth2Token, oauth2 } from './auth/oauth2.js';
 export { type AuthorizeRequest, type AuthorizeUrlOptions, buildAuthorizeUrl, createPkcePair, type PkcePair } from './auth/pkce.js';
 export type { AuthFlow, AuthScheme, SchemeScope } from './auth/scheme.js';
 export {
@@ -49,11 +49,15 @@ export {
   type RetryInfo,
 } from './events.js';
 export { checkHeader, type HeaderList, type HeadersInput, headerValue, mergeHeaders, normaliseHeaders } from './headers.js';
-export { compose, type Middleware, type Next } from './middleware.js';
 export { cookies } from './middleware/cookies.js';
 export { acceptEncodingFor, decompress } from './middleware/decompress.js';
+export { events, processedEvents, withProcessedEvents } from './middleware/events.js';
 export { type RedirectStep, redirectStep, redirects, sameCredentialScope } from './middleware/redirects.js';
+export { parseRetryAfter, retry } from './middleware/retry.js';
+export { hopTimeouts, timeout } from './middleware/timeout.js';
+export { type BodyWatch, watchBody } from './middleware/watch-body.js';
 export { deflateDecoder, webDecoders } from './middleware/web-decoders.js';
+export { compose, type Middleware, type Next } from './middleware.js';
 export {
   type BackoffInput,
   type ClientOptions,
