@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { describe, test } from 'node:test';
 import { createClient, TransportError } from '../../src/index.node.js';
@@ -69,8 +70,12 @@ describe('node transport: pools', () => {
   test('never more than `connections` sockets per origin under 100 concurrent requests', async (t) => {
     let open = 0;
     let peak = 0;
+    // Responses wait until released, so the pool's state can be read at a known point.
+    const held: ServerResponse[] = [];
+    let release = false;
     const server = await createTestServer(t, (_req, res) => {
-      setTimeout(() => res.end('x'), 5);
+      if (release) res.end('x');
+      else held.push(res);
     });
     server.server.on('connection', (s: Socket) => {
       open++;
@@ -81,11 +86,11 @@ describe('node transport: pools', () => {
     t.after(() => transport.close());
     const client = createClient({ transport, baseURL: server.url, retry: false });
     const all = Array.from({ length: 100 }, (_, i) => client.get(`/n${i}`).then((r) => r.text()));
-    await new Promise((r) => setTimeout(r, 20));
-    const mid = transport.stats()[server.url];
-    assert.ok(mid, 'stats for the origin');
-    assert.ok(mid.open <= 4 && mid.queued > 0, JSON.stringify(mid));
-    assert.equal(mid.busy + mid.idle, mid.open);
+    const deadline = Date.now() + 10_000;
+    while ((held.length < 4 || (transport.stats()[server.url]?.queued ?? 0) < 96) && Date.now() < deadline) await tick();
+    assert.deepEqual(transport.stats()[server.url], { open: 4, busy: 4, idle: 0, queued: 96 });
+    release = true;
+    for (const res of held) res.end('x');
     const bodies = await Promise.all(all);
     assert.equal(bodies.length, 100);
     assert.ok(peak <= 4, `peak ${peak} sockets`);

@@ -115,6 +115,8 @@ export function createDispatchers(options: NodeTransportOptions): Dispatchers {
     const a = new Agent({
       connections,
       keepAliveTimeout,
+      // The lifetime is an upper bound, also when the server's Keep-Alive hint is longer.
+      keepAliveMaxTimeout: keepAliveTimeout,
       allowH2: h2,
       connect: watch(connect, alpn),
       ...(h2 && alpn
