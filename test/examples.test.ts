@@ -47,6 +47,16 @@ const expectations: Record<string, RegExp[]> = {
     /^tokens issued: 2$/m,
     /^refused: ERR_AUTH invalid_client$/m,
   ],
+  'websocket.ts': [/^received: welcome, sid=s-42\nreceived: HELLO$/m, /^refused: ERR_WEBSOCKET 403$/m],
+  'proxy.ts': [
+    /^origin got GET \/catalog\?page=1; proxy-authorization seen by origin: none$/m,
+    /'GET http:\/\/127\.0\.0\.1:\d+\/catalog\?page=1',\n\s+'GET http:\/\/127\.0\.0\.1:\d+\/reports\/q3'\n\]/,
+    /^without credentials: ERR_PROXY 407$/m,
+  ],
+  'unix-socket.ts': [
+    /url: '\/v1\.43\/containers\/json\?all=true',\n\s+host: 'docker\.local'/,
+    /\{ method: 'POST', url: '\/jobs', host: 'api\.local' \}/,
+  ],
   'digest-auth.ts': [
     /^200 hello ada, you asked for \/reports\?year=2024 \(algorithm SHA-256, nc 00000001\)$/m,
     /^200 hello ada, you asked for \/reports\/2025 \(algorithm SHA-256, nc 00000002\)$/m,
