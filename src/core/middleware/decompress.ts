@@ -16,13 +16,14 @@
  * bytes with `Content-Encoding` intact.
  *
  * Where the transport's platform decodes by itself (`capabilities.rawBody === false`, e.g.
- * the browser), this middleware steps aside; `decompress: false` there is a `CapabilityError`
- * (at `createClient` for a client option, at request time for a request option).
+ * the browser, Deno), this middleware steps aside: such a transport answers for
+ * `decompress: false` itself (the browser refuses it with `CapabilityError`; Deno asks for
+ * `identity`).
  * @module
  */
 import type { ClientInternals } from '../client.js';
 import type { Decoder } from '../decoder.js';
-import { CapabilityError, DecodingError, describe, isFerryError } from '../errors.js';
+import { DecodingError, describe, isFerryError } from '../errors.js';
 import { type HeaderList, headerValue } from '../headers.js';
 import type { Middleware } from '../middleware.js';
 import { deriveRequest, headerList, requestParts } from '../request.js';
@@ -99,12 +100,6 @@ function noBody(method: string, status: number): boolean {
 export function decompress(internals: ClientInternals): Middleware {
   const { transport } = internals;
   const rawBody = transport.capabilities.rawBody;
-  if (!rawBody && !internals.config.shared.decompress)
-    throw new CapabilityError(
-      transport.name,
-      'rawBody',
-      `the ${transport.name} transport decodes bodies itself: decompress: false is not possible`,
-    );
   const decoders: Readonly<Record<string, Decoder>> = Object.freeze({
     ...webDecoders(),
     ...(transport.decoders ?? {}),
@@ -115,15 +110,8 @@ export function decompress(internals: ClientInternals): Middleware {
   let lastOut: HeaderList | null = null;
 
   return async (request, next, ctx) => {
-    if (!rawBody) {
-      if (ctx.options.decompress) return next(request, ctx);
-      throw new CapabilityError(
-        transport.name,
-        'rawBody',
-        describe(`the ${transport.name} transport decodes bodies itself: decompress: false is not possible`, request),
-        { request },
-      );
-    }
+    // The transport decodes by itself, and answers for `decompress: false` (honours or refuses it).
+    if (!rawBody) return next(request, ctx);
     let out = request;
     const parts = requestParts(request);
     if (accept !== '') {
