@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { type TestContext, test } from 'node:test';
-import { CapabilityError, createClient as createCoreClient, deriveRequest, headerList, type Middleware } from '../../src/core/index.js';
+import {
+  CapabilityError,
+  createClient as createCoreClient,
+  deriveRequest,
+  headerList,
+  type Middleware,
+  TimeoutError,
+} from '../../src/core/index.js';
 import { createClient } from '../../src/transports/node/index.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 import { createTestServer, readBody } from '../helpers/server.js';
@@ -16,12 +23,13 @@ interface RawExchange {
   firstBodyAt: number | undefined;
 }
 
-type Answer = 'continue' | 'silent' | { status: number; reason: string; headers?: Record<string, string> };
+type Answer = 'continue' | 'silent' | 'mute' | { status: number; reason: string; headers?: Record<string, string> };
 
 /**
  * A raw TCP server speaking just enough HTTP/1.1: it reads the request head, then answers as
  * `decide` says ('continue': 100 then the final answer once the body is in; 'silent': no 100,
- * the final answer once the body is in; a status: that final answer at once, body unread).
+ * the final answer once the body is in; 'mute': nothing ever; a status: that final answer at
+ * once, body unread).
  * Every byte that arrives after the head is counted on the socket.
  */
 async function rawServer(t: TestContext, decide: (ex: RawExchange) => Answer): Promise<{ url: string; exchanges: RawExchange[] }> {
@@ -61,7 +69,7 @@ async function rawServer(t: TestContext, decide: (ex: RawExchange) => Answer): P
         ex.body = Buffer.concat([ex.body, chunk]);
       }
       const expected = Number(ex.headers['content-length'] ?? 0);
-      if (typeof answer !== 'object' && ex.bodyBytes >= expected) {
+      if (answer !== 'mute' && typeof answer !== 'object' && ex.bodyBytes >= expected) {
         const text = `got ${ex.bodyBytes}`;
         socket.end(`HTTP/1.1 200 OK\r\ncontent-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`);
       }
@@ -201,6 +209,23 @@ test('an abort while waiting for the 100 rejects with signal.reason', async (t) 
     client(t).post(`${url}/upload`, { body: payload, expectContinue: true, continueTimeout: 30_000, signal: controller.signal }),
     (e) => e === reason,
   );
+});
+
+test('deadlines apply while waiting for the 100: a TimeoutError with its phase', async (t) => {
+  const { url } = await rawServer(t, () => 'mute');
+  for (const [timeout, phase] of [
+    [{ headers: 200 }, 'headers'],
+    [300, 'total'],
+  ] as const) {
+    await assert.rejects(
+      client(t).post(`${url}/upload`, { body: payload, expectContinue: true, continueTimeout: 30_000, timeout }),
+      (e: unknown) => {
+        assert.ok(e instanceof TimeoutError, String(e));
+        assert.equal(e.phase, phase);
+        return true;
+      },
+    );
+  }
 });
 
 test('requests without a body never ask, even with expectContinue on the client', async (t) => {

@@ -105,7 +105,8 @@ export function sendExpectingContinue(
   return new Promise<Response>((resolve, reject) => {
     let settled = false;
     let bodyStarted = false;
-    const headersTimeout = ctx.options.timeout?.headers;
+    // `headers` and `bodyIdle` are the core's (hopTimeouts); `connect` is the transport's.
+    const connectTimeout = ctx.options.timeout?.connect;
     const timers: ReturnType<typeof setTimeout>[] = [];
     const cleanup = (): void => {
       for (const t of timers) clearTimeout(t);
@@ -138,10 +139,14 @@ export function sendExpectingContinue(
       out.pipe(req);
     };
     timers.push(setTimeout(sendBody, ctx.options.continueTimeout));
-    if (headersTimeout !== undefined)
-      timers.push(
-        setTimeout(() => fail(new TimeoutError(describe('timed out waiting for response headers', exchange), 'headers')), headersTimeout),
-      );
+    if (connectTimeout !== undefined) {
+      const timer = setTimeout(() => fail(new TimeoutError(describe('connect timeout', exchange), 'connect')), connectTimeout);
+      timers.push(timer);
+      req.once('socket', (socket) => {
+        if (!socket.connecting) clearTimeout(timer);
+        else socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(timer));
+      });
+    }
 
     req.on('continue', sendBody);
     req.on('information', (info) => {
