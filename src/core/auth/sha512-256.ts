@@ -23,9 +23,9 @@ function primes(n: number): number[] {
   return out;
 }
 
-/** floor(x^(1/k)) for a BigInt x, by Newton's method. */
+/** floor(x^(1/k)) for a BigInt x > 0: Newton's method from above, which decreases to the floor. */
 function iroot(x: bigint, k: bigint): bigint {
-  let r = BigInt(Math.floor(Number(x) ** (1 / Number(k)))) + 2n;
+  let r = 1n << BigInt(Math.ceil(x.toString(2).length / Number(k)));
   for (;;) {
     const next = ((k - 1n) * r + x / r ** (k - 1n)) / k;
     if (next >= r) break;
