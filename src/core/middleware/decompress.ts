@@ -27,7 +27,7 @@ import { DecodingError, describe, isFerryError } from '../errors.js';
 import { type HeaderList, headerValue } from '../headers.js';
 import type { Middleware } from '../middleware.js';
 import { deriveRequest, headerList, requestParts } from '../request.js';
-import { deriveResponse, responseHeader } from '../response.js';
+import { deriveResponse, discardBody, responseHeader } from '../response.js';
 import { webDecoders } from './web-decoders.js';
 
 /** Stacked codings decoded at most (undici's limit). */
@@ -135,7 +135,7 @@ export function decompress(internals: ClientInternals): Middleware {
       .filter((c) => c !== '' && c !== 'identity');
     if (codings.length === 0) return res;
     if (codings.length > maxCodings) {
-      void res.body?.cancel().catch(() => {});
+      discardBody(res);
       throw new DecodingError(describe(`more than ${maxCodings} content-codings (${codings.length})`, out), { request: out });
     }
     for (const c of codings) if (decoders[c] === undefined) return res;
