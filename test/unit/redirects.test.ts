@@ -232,6 +232,12 @@ describe('limits and modes', () => {
 });
 
 describe('bodies', () => {
+  test('Content-* headers go only when the method changes', async () => {
+    const { client } = setup((url, req) => (url.pathname === '/a' ? redirect(302, '/b') : echo(req)));
+    const res = await client.get('http://example.com/a', { headers: { 'content-language': 'en' } });
+    assert.equal(((await res.json()) as { headers: Record<string, string> }).headers['content-language'], 'en');
+  });
+
   test('a 307 resends a replayable body; a () => body producer is called again', async () => {
     let calls = 0;
     const { client } = setup(async (url, req) => (url.pathname === '/a' ? drained(req, redirect(307, '/b')) : echo(req)));

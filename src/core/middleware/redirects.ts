@@ -148,7 +148,8 @@ async function follow(first: Response, request: Request, next: Next, ctx: Exchan
     }
     history.push(historyEntry(res, req, url, history));
     const crossOrigin = !sameCredentialScope(url, target);
-    const dropContent = !step.keepBody;
+    // fetch: a hop whose method changes drops the body and its Content-* headers
+    const dropContent = step.method !== method;
     const headers = nextHeaders(headerList(req), crossOrigin, dropContent, sensitiveHeaders);
     req = deriveRequest(req, { url: target, method: step.method, headers, body: body === null ? null : (body.replay?.() ?? null) });
     url = target;
