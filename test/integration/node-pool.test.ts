@@ -35,9 +35,25 @@ describe('node transport: pools', () => {
     await tick();
     assert.equal(await (await client.get('/b')).text(), 'ok GET');
     await tick();
+    // The resend's connection was its own and is gone: warm the pool again for the PUT.
+    await (await client.get('/warm')).text();
+    await tick();
     assert.equal(await (await client.put('/c', { body: 'replayable' })).text(), 'ok PUT');
-    assert.deepEqual(seen, ['GET 1', 'GET 2', 'GET 1', 'PUT 2 replayable', 'PUT 1 replayable']);
-    assert.equal(server.connections(), 3);
+    assert.deepEqual(seen, ['GET 1', 'GET 2', 'GET 1', 'GET 1', 'PUT 2 replayable', 'PUT 1 replayable']);
+    assert.equal(server.connections(), 4);
+  });
+
+  test('the resend goes on a new connection, not on another stale pooled one', async (t) => {
+    const { server, seen } = await closingServer(t);
+    const transport = createNodeTransport();
+    t.after(() => transport.close());
+    const client = createClient({ transport, baseURL: server.url, retry: false });
+    // Two idle sockets in the pool, both of which the server will drop on their next request.
+    await Promise.all([client.get('/w1'), client.get('/w2')].map(async (p) => (await p).text()));
+    await tick();
+    assert.equal(transport.stats()[server.url]?.idle, 2);
+    assert.equal(await (await client.get('/x')).text(), 'ok GET');
+    assert.deepEqual(seen, ['GET 1', 'GET 1', 'GET 2', 'GET 1']);
   });
 
   test('never a POST, never a one-shot stream body, never with retryOnStaleConnection: false', async (t) => {

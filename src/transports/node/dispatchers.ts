@@ -25,6 +25,8 @@ export interface Route {
   readonly forward: { readonly origin: string; readonly authorization: string | null; readonly label: string } | null;
   /** Negotiated ALPN protocol by `host[:port]`, when `allowH2` is on. */
   readonly alpn: Map<string, string> | null;
+  /** A dispatcher on a new connection of its own (for a resend after a stale pooled socket); null with a user's dispatcher. */
+  readonly fresh: ((opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>) | null;
 }
 
 /** The cached dispatchers of one transport. */
@@ -127,6 +129,21 @@ export function createDispatchers(options: NodeTransportOptions): Dispatchers {
     return a;
   }
 
+  /** One request on a new connection, closed once that request is done. */
+  function oneShot(
+    connect: NodeConnector,
+    alpn: Map<string, string> | null,
+    h2: boolean,
+  ): (opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData> {
+    return (opts) => {
+      const client = new Client(opts.origin as string, { connect: watch(connect, alpn), allowH2: h2 });
+      const pending = client.request(opts);
+      // close() lets the queued request finish (its body included), then ends the connection.
+      client.close().catch(() => {});
+      return pending;
+    };
+  }
+
   function targetConnector(
     tls: ConnectionOptions | undefined,
     socketPath: string | undefined,
@@ -166,12 +183,9 @@ export function createDispatchers(options: NodeTransportOptions): Dispatchers {
       const key = `forward\n${proxy.href}`;
       let r = profiles.get(key);
       if (!r) {
-        const make = (timeout?: number): Agent =>
-          agent(
-            toProxy(proxy, buildConnector({ ...proxyTls, ...(timeout !== undefined ? { timeout } : {}) } as buildConnector.BuildOptions)),
-            null,
-            false,
-          );
+        const connector = (timeout?: number): NodeConnector =>
+          toProxy(proxy, buildConnector({ ...proxyTls, ...(timeout !== undefined ? { timeout } : {}) } as buildConnector.BuildOptions));
+        const make = (timeout?: number): Agent => agent(connector(timeout), null, false);
         const dispatcher = make();
         const authorization = proxyAuthorization(proxy);
         r = {
@@ -180,6 +194,7 @@ export function createDispatchers(options: NodeTransportOptions): Dispatchers {
           direct: null,
           forward: { origin: proxy.origin, authorization, label: `${proxy.protocol}//${proxy.host}` },
           alpn: null,
+          fresh: oneShot(connector(), null, false),
         };
         profiles.set(key, r);
       }
@@ -194,7 +209,8 @@ export function createDispatchers(options: NodeTransportOptions): Dispatchers {
       const dispatcher = options.dispatcher ?? make();
       const byConnect = connectDispatchers(dispatcher, options.dispatcher ? undefined : make);
       const direct = proxy || options.connect || options.dispatcher ? null : { tls, socketPath };
-      r = { dispatcher, byConnect, direct, forward: null, alpn };
+      const fresh = options.dispatcher ? null : oneShot(targetConnector(tls, socketPath, proxy, undefined), alpn, allowH2);
+      r = { dispatcher, byConnect, direct, forward: null, alpn, fresh };
       profiles.set(key, r);
     }
     return r;

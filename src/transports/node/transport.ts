@@ -142,7 +142,9 @@ export function createNodeTransport(input: NodeTransportOptions = {}): NodeTrans
       const again = retryStale && isStaleConnectionError(e, dispatchers.socketOfError) ? replayableBody(method, body) : undefined;
       if (again === undefined) throw mapError(e, exchange);
       try {
-        data = await dispatcher.request({ ...opts, body: bodyForUndici(again) as string });
+        // On a connection of its own: the pool's other idle sockets may be just as stale.
+        const resend = { ...opts, body: bodyForUndici(again) as string };
+        data = await (route.fresh ? route.fresh(resend) : dispatcher.request(resend));
       } catch (e2) {
         if (signal?.aborted) throw signal.reason;
         throw mapError(e2, exchange);
