@@ -94,15 +94,19 @@ function stream(format: string): Decoder {
   return (encoded) => encoded.pipeThrough(new DecompressionStream(format as CompressionFormat) as TransformStream<Uint8Array, Uint8Array>);
 }
 
+let cached: Readonly<Record<string, Decoder>> | undefined;
+
 /**
  * The decoders the runtime's `DecompressionStream` offers: `gzip`/`x-gzip` and `deflate`
  * (zlib-wrapped or raw). Per the Compression Streams spec these decode one gzip member;
  * transports that can do better (Node: concatenated members) hand over their own.
  */
-export function webDecoders(): Record<string, Decoder> {
+export function webDecoders(): Readonly<Record<string, Decoder>> {
+  if (cached) return cached;
   const out: Record<string, Decoder> = {};
   if (hasDecompressionStream('gzip')) out.gzip = out['x-gzip'] = stream('gzip');
   if (hasDecompressionStream('deflate') && hasDecompressionStream('deflate-raw'))
     out.deflate = deflateDecoder(stream('deflate'), stream('deflate-raw'));
-  return out;
+  cached = Object.freeze(out);
+  return cached;
 }
