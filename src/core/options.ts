@@ -4,6 +4,7 @@
  * @module
  */
 import type { CookieJar } from 'tough-cookie';
+import { basicAuth } from './auth/basic.js';
 import type { AuthScheme } from './auth/scheme.js';
 import type { BodyInput, FilesInput, FormInput } from './body.js';
 import type { Decoder } from './decoder.js';
@@ -68,7 +69,8 @@ export interface SharedOptions {
   sensitiveHeaders?: readonly string[];
   decompress?: boolean;
   maxDecompressedBytes?: number;
-  auth?: AuthScheme | undefined;
+  /** An auth scheme (`basicAuth`, `digestAuth`, `bearer`, `oauth1`, `oauth2` …), or `[user, pass]` for basic auth. */
+  auth?: AuthScheme | readonly [user: string, pass: string] | undefined;
   timeout?: number | TimeoutOptions;
   retry?: number | false | RetryOptions;
   on?: { readonly [K in EventName]?: ListenerMap[K] };
@@ -262,8 +264,9 @@ function resolveOn(v: unknown, option = 'on'): ListenerMap | undefined {
 
 function resolveAuth(v: unknown): AuthScheme | undefined {
   if (v === undefined) return undefined;
+  if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') return basicAuth(v[0], v[1]);
   if (typeof v !== 'object' || v === null || typeof (v as AuthScheme).flow !== 'function')
-    fail('auth', 'expected an auth scheme such as basicAuth(user, pass) or bearer(token)');
+    fail('auth', 'expected an auth scheme such as basicAuth(user, pass) or bearer(token), or [user, pass]');
   return v as AuthScheme;
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   type AuthScheme,
+  auth,
   basicAuth,
   bearer,
   createClient,
@@ -133,7 +134,6 @@ describe('auth middleware: origin scoping', () => {
     const scheme = basicAuth('a', 'b', { origins: ['http://api.example.com:8080/any/path'] });
     const state: Record<string, unknown> = {};
     // Drive two hops through the same context, as the redirects middleware does.
-    const { auth } = await import('../../src/core/index.js');
     const mw = auth();
     const ctx = { options: { ...client.config.shared, auth: scheme }, signal: undefined, events: undefined as never, transport, state };
     const next = (r: Request) => transport.send(r, ctx as never);
@@ -178,5 +178,48 @@ describe('auth middleware: origin scoping', () => {
     const res2 = await client.post('http://example.com/', { body: stream });
     assert.equal(res2.status, 401);
     assert.deepEqual(bodies, ['once']);
+  });
+});
+
+describe('auth middleware: bounds and options', () => {
+  test('auth: [user, pass] is basic auth; anything else is rejected before I/O', async () => {
+    const transport = seen();
+    const client = createClient({ transport, cookies: false, auth: ['Aladdin', 'open sesame'] });
+    assert.equal(await (await client.get('http://example.com/')).text(), 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==');
+    assert.equal(await (await client.get('http://example.com/', { auth: ['a', 'b'] })).text(), `Basic ${btoa('a:b')}`);
+    assert.throws(() => createClient({ transport, auth: ['only-one'] as never }), InvalidOptionError);
+  });
+
+  test('auth(scheme) as a user middleware', async () => {
+    const transport = seen();
+    const client = createClient({ transport, cookies: false, middleware: [auth(bearer('fixed'))] });
+    assert.equal(await (await client.get('http://example.com/')).text(), 'Bearer fixed');
+  });
+
+  test('a flow that never stops asking is cut off after a bounded number of rounds', async () => {
+    const transport = inlineTransport(() => new Response('again', { status: 401 }));
+    const greedy: AuthScheme = {
+      scheme: 'greedy',
+      async *flow(request) {
+        for (;;) yield deriveRequest(request, {});
+      },
+    };
+    const res = await createClient({ transport, cookies: false, auth: greedy }).get('http://example.com/');
+    assert.equal(res.status, 401);
+    assert.equal(transport.requests.length, 5);
+  });
+
+  test('a flow that throws after a response releases that response and rejects', async () => {
+    let cancelled = 0;
+    const transport = inlineTransport(() => new Response(new ReadableStream({ cancel: () => void cancelled++ }), { status: 401 }));
+    const failing: AuthScheme = {
+      scheme: 'failing',
+      async *flow(request) {
+        yield deriveRequest(request, {});
+        throw new Error('cannot answer');
+      },
+    };
+    await assert.rejects(createClient({ transport, cookies: false, auth: failing }).get('http://example.com/'), /cannot answer/);
+    assert.equal(cancelled, 1);
   });
 });

@@ -80,16 +80,17 @@ async function drive(scheme: AuthScheme, request: Request, next: Next, ctx: Exch
 }
 
 /**
- * The auth middleware. Costs one property read per hop when no `auth` is set.
+ * The auth middleware: drives `scheme`, or (in the default chain) the request's
+ * `ctx.options.auth`. Costs one property read per hop when there is none.
  * @example
- * const send = compose([auth()], transport.send.bind(transport));
- * await send(request, { ...ctx, options: { ...ctx.options, auth: basicAuth('u', 'p') } });
+ * // The default chain already holds auth(); a fixed scheme for a custom stack:
+ * const client = createClient({ middleware: [auth(bearer(process.env.TOKEN ?? ''))] });
  */
-export function auth(): Middleware {
+export function auth(scheme?: AuthScheme): Middleware {
   return (request, next, ctx) => {
-    const scheme = ctx.options.auth;
-    if (scheme === undefined) return next(request, ctx);
-    if (!credentialsApply(scheme, requestParts(request).url.origin, ctx)) return next(request, ctx);
-    return drive(scheme, request, next, ctx);
+    const active = scheme ?? ctx.options.auth;
+    if (active === undefined) return next(request, ctx);
+    if (!credentialsApply(active, requestParts(request).url.origin, ctx)) return next(request, ctx);
+    return drive(active, request, next, ctx);
   };
 }
