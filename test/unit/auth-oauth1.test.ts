@@ -153,3 +153,33 @@ describe('oauth1 placements and per-hop signing', () => {
     assert.throws(() => oauth1({ consumerKey: 'k', consumerSecret: 's', placement: 'cookie' as never }), InvalidOptionError);
   });
 });
+
+describe('oauth1 across redirects', () => {
+  test('every hop is signed for its own method and URL; body placement falls back to the query after a 303', async () => {
+    const seen: { method: string; url: string; body: string; auth: string | null }[] = [];
+    const transport = inlineTransport(async (req) => {
+      seen.push({ method: req.method, url: req.url, body: await req.text(), auth: req.headers.get('authorization') });
+      if (req.method === 'POST') return new Response(null, { status: 303, headers: { location: '/done?x=1' } });
+      return new Response('done');
+    });
+    const client = createClient({ transport, cookies: false });
+    const res = await client.post('http://example.com/submit', {
+      form: { a: '1' },
+      auth: oauth1({ consumerKey: 'k', consumerSecret: 's', placement: 'body' }),
+    });
+    assert.equal(await res.text(), 'done');
+    assert.equal(seen.length, 2);
+    assert.match(seen[0]?.body ?? '', /^a=1&oauth_consumer_key=k&.*oauth_signature=/);
+    assert.equal(seen[1]?.method, 'GET');
+    const second = new URL(seen[1]?.url ?? '');
+    assert.equal(second.searchParams.get('x'), '1');
+    assert.ok(second.searchParams.get('oauth_signature'));
+    assert.notEqual(second.searchParams.get('oauth_nonce'), /oauth_nonce=([^&]+)/.exec(seen[0]?.body ?? '')?.[1]);
+    // Header placement: the second hop gets its own header.
+    seen.length = 0;
+    await (
+      await client.post('http://example.com/submit', { form: { a: '1' }, auth: oauth1({ consumerKey: 'k', consumerSecret: 's' }) })
+    ).text();
+    assert.ok(seen[0]?.auth && seen[1]?.auth && seen[0].auth !== seen[1].auth);
+  });
+});

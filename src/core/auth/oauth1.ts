@@ -30,7 +30,10 @@ export interface OAuth1Options extends SchemeScope {
   readonly callback?: string;
   /** `oauth_verifier` (token credentials request). */
   readonly verifier?: string;
-  /** Where the protocol parameters go (§3.5): 'header' (default), 'query' or 'body' (form bodies). */
+  /**
+   * Where the protocol parameters go (§3.5): 'header' (default), 'query' or 'body' (a form
+   * body; a redirected hop without one, e.g. after a 303, uses the query).
+   */
   readonly placement?: 'header' | 'query' | 'body';
   /** Send `oauth_version="1.0"` (default true; the parameter is optional). */
   readonly version?: boolean;
@@ -42,6 +45,7 @@ export interface OAuth1Options extends SchemeScope {
 
 const methods: readonly OAuth1SignatureMethod[] = ['HMAC-SHA1', 'HMAC-SHA256', 'PLAINTEXT', 'RSA-SHA1'];
 const formType = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+const hopKey = 'ferry.oauth1.hop';
 
 function fail(what: string): never {
   throw new InvalidOptionError('auth', `auth: oauth1 ${what}`);
@@ -92,13 +96,20 @@ export function oauth1(options: OAuth1Options): AuthScheme {
   return {
     scheme: 'oauth1',
     ...(origins ? { origins } : {}),
-    async *flow(request): AuthFlow {
+    async *flow(request, ctx): AuthFlow {
       const { url, method, body } = requestParts(request);
       const headers = headerList(request);
       const contentType = headerValue(headers, 'content-type');
       const isForm = body !== null && contentType !== null && formType.test(contentType);
-      if (placement === 'body' && !isForm && !(body === null && method !== 'GET' && method !== 'HEAD'))
-        throw new AuthError(describe('oauth1 placement "body" needs an application/x-www-form-urlencoded body', request));
+      const hop = typeof ctx.state[hopKey] === 'number' ? (ctx.state[hopKey] as number) : 0;
+      ctx.state[hopKey] = hop + 1;
+      let where = placement;
+      if (where === 'body' && !isForm && !(body === null && method !== 'GET' && method !== 'HEAD')) {
+        // The request itself must fit; a later hop that cannot (a 303 turned the POST into a
+        // GET) carries the parameters in its query instead.
+        if (hop === 0) throw new AuthError(describe('oauth1 placement "body" needs an application/x-www-form-urlencoded body', request));
+        where = 'query';
+      }
 
       const oauth: [string, string][] = [['oauth_consumer_key', consumerKey]];
       if (token !== undefined) oauth.push(['oauth_token', token]);
@@ -120,13 +131,13 @@ export function oauth1(options: OAuth1Options): AuthScheme {
       oauth.push(['oauth_signature', signature]);
       const encoded = oauth.map(([k, v]) => `${oauthEncode(k)}=${oauthEncode(v)}`).join('&');
 
-      if (placement === 'header') {
+      if (where === 'header') {
         const fields = oauth.map(([k, v]) => `${oauthEncode(k)}="${oauthEncode(v)}"`);
         if (realm !== undefined) fields.unshift(`realm="${realm.replace(/[\\"]/g, '\\$&')}"`);
         const out = headers.filter(([n]) => n !== 'authorization');
         out.push(['authorization', `OAuth ${fields.join(', ')}`]);
         yield deriveRequest(request, { headers: out });
-      } else if (placement === 'query') {
+      } else if (where === 'query') {
         const signed = new URL(url.href);
         signed.search = url.search === '' || url.search === '?' ? encoded : `${url.search.slice(1)}&${encoded}`;
         yield deriveRequest(request, { url: signed });
