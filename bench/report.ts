@@ -35,6 +35,10 @@ export interface Row {
   readonly peakRssMB: number;
   /** Peak RSS minus the baseline's, one per repetition. */
   readonly rssDeltas: readonly number[];
+  /** Baseline CPU time ÷ this client's for the same work, one per repetition. */
+  readonly cpuRatios: readonly number[];
+  /** Median CPU time per operation, in µs. */
+  readonly cpuPerOpUs: number;
 }
 
 /** Summarises the samples of one scenario. */
@@ -48,11 +52,13 @@ export function summarise(samples: readonly Sample[], scenario: ScenarioId, clie
     const rates = list.map((s) => s.rate);
     const ratios: number[] = [];
     const rssDeltas: number[] = [];
+    const cpuRatios: number[] = [];
     for (const s of list) {
       const b = base.get(s.rep);
       if (!b) continue;
       ratios.push(s.rate / b.rate);
       rssDeltas.push(s.peakRssMB - b.peakRssMB);
+      if (s.cpuMs > 0) cpuRatios.push(b.cpuMs / s.cpuMs);
     }
     rows.push({
       client,
@@ -62,6 +68,8 @@ export function summarise(samples: readonly Sample[], scenario: ScenarioId, clie
       ratios,
       peakRssMB: median(list.map((s) => s.peakRssMB)),
       rssDeltas,
+      cpuRatios,
+      cpuPerOpUs: median(list.map((s) => (s.cpuMs * 1000) / s.count)),
     });
   }
   return rows;
@@ -102,11 +110,14 @@ export function renderReport(
   out.push(`- server: ${meta.server}; ${meta.connections} connections per origin for every client`);
   out.push(`- ${meta.reps} repetition(s); each client × scenario in a fresh process; client order alternates between repetitions`);
   out.push(`- machine: ${meta.machine}`);
-  out.push('- ratio: client ÷ undici.request within the same repetition; **median** (min–max over repetitions)');
+  out.push('- ratio: client ÷ undici.request throughput within the same repetition; **median** (min–max over repetitions)');
+  out.push(
+    '- CPU ratio: undici.request CPU time ÷ client CPU time for the same work (user + system, whole process): less sensitive to a busy machine than wall-clock throughput',
+  );
   out.push('');
   out.push('## ferry against its targets', '');
-  out.push('| scenario | target | ferry ratio | met |');
-  out.push('|---|---|---|---|');
+  out.push('| scenario | target | ferry ratio | met | ferry CPU ratio |');
+  out.push('|---|---|---|---|---|');
   for (const id of scenarioIds) {
     const row = summarise(samples, id, ['ferry']).at(0);
     if (!row || row.ratios.length === 0) continue;
@@ -118,7 +129,9 @@ export function renderReport(
       met &&= d <= rssAllowanceMB;
       extra = `; peak RSS ${d >= 0 ? '+' : ''}${fmt(d, 1)} MiB vs undici.request (allowed +${rssAllowanceMB})`;
     }
-    out.push(`| ${specs[id].title} | ≥ ${fmt(targets[id], 2)} | ${ratioCell(row.ratios)}${extra} | ${met ? 'yes' : 'NO'} |`);
+    out.push(
+      `| ${specs[id].title} | ≥ ${fmt(targets[id], 2)} | ${ratioCell(row.ratios)}${extra} | ${met ? 'yes' : 'NO'} | ${ratioCell(row.cpuRatios)} |`,
+    );
   }
   out.push('');
   for (const id of scenarioIds) {
@@ -126,11 +139,12 @@ export function renderReport(
     const rows = summarise(samples, id, clients);
     if (rows.length === 0) continue;
     out.push(`## ${spec.title} (${fmt(spec.count)} × after ${fmt(spec.warmup)} warm-up)`, '');
-    out.push(`| client | median ${spec.unit} | spread (min–max) | ratio to undici.request | peak RSS MiB |`);
-    out.push('|---|--:|--:|--:|--:|');
+    const per = spec.unit === 'MB/s' ? 'download' : 'request';
+    out.push(`| client | median ${spec.unit} | spread (min–max) | ratio to undici.request | peak RSS MiB | CPU µs/${per} | CPU ratio |`);
+    out.push('|---|--:|--:|--:|--:|--:|--:|');
     for (const r of rows) {
       out.push(
-        `| ${r.client} | ${fmt(r.rate, spec.unit === 'MB/s' ? 0 : 0)} | ${fmt(r.min)}–${fmt(r.max)} | ${ratioCell(r.ratios)} | ${fmt(r.peakRssMB, 1)} |`,
+        `| ${r.client} | ${fmt(r.rate)} | ${fmt(r.min)}–${fmt(r.max)} | ${ratioCell(r.ratios)} | ${fmt(r.peakRssMB, 1)} | ${fmt(r.cpuPerOpUs, 1)} | ${ratioCell(r.cpuRatios)} |`,
       );
     }
     out.push('');

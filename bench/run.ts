@@ -17,7 +17,7 @@
  * @module
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildWorker } from './build-worker.js';
@@ -148,6 +148,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+    if (env.BENCH_CPU_PROF) copyFileSync(worker, join(env.BENCH_CPU_PROF, 'worker.mjs'));
     rmSync(worker, { force: true });
   }
   if (failures.length) {

@@ -31,6 +31,8 @@ export interface WorkerResult {
   readonly peakRssMB: number;
   /** RSS in MiB just before the measured part. */
   readonly startRssMB: number;
+  /** CPU time (user + system, all threads) of the measured part, in ms. */
+  readonly cpuMs: number;
 }
 
 const mib = 1024 * 1024;
@@ -69,9 +71,11 @@ async function main(): Promise<void> {
   const kernel = resetPeakRss();
   let sampled = startRss;
   const sampler = kernel ? null : setInterval(() => (sampled = Math.max(sampled, process.memoryUsage.rss())), 5);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const bytes = await runMany(op, spec.count, spec.concurrency);
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (sampler) clearInterval(sampler);
   const peak = Math.max(kernel ? (kernelPeakRss() ?? 0) : sampled, process.memoryUsage.rss());
   if (isDownload && bytes !== largeSize * spec.count) throw new Error(`${job.client} ${job.scenario}: moved ${bytes} bytes`);
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
     rate: isDownload ? bytes / mib / (ms / 1000) : spec.count / (ms / 1000),
     peakRssMB: peak / mib,
     startRssMB: startRss / mib,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
