@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
-import { createClient, ProxyError } from '../../src/index.node.js';
+import { CapabilityError, createClient, ProxyError, TimeoutError } from '../../src/index.node.js';
 import { createNodeTransport, type NodeTransportOptions } from '../../src/transports/node/index.js';
 import { requirePeer } from '../helpers/peers.js';
 import { startMicrosocks, startSquid } from '../helpers/proxies.js';
@@ -216,5 +216,34 @@ describe('node transport: proxies', () => {
       [`${first.url}/start`, `${first.url}/again`],
     );
     assert.equal(direct.seen.length, 2);
+  });
+  test('a proxy that never answers CONNECT or the SOCKS5 greeting is a connect-phase TimeoutError', async (t) => {
+    const silent = net.createServer((s) => s.on('error', () => {}));
+    const accepted: net.Socket[] = [];
+    silent.on('connection', (s) => accepted.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    t.after(() => {
+      for (const s of accepted) s.destroy();
+      return new Promise((r) => silent.close(r));
+    });
+    const port = (silent.address() as AddressInfo).port;
+    for (const proxy of [`http://127.0.0.1:${port}`, `socks5://127.0.0.1:${port}`]) {
+      const transport = createNodeTransport({ proxy, tunnel: true });
+      t.after(() => transport.close());
+      const client = createClient({ transport, retry: false, timeout: { connect: 300 } });
+      const e = await client.get('http://127.0.0.1:9/never').catch((err: unknown) => err);
+      assert.ok(e instanceof TimeoutError, String(e));
+      assert.equal(e.phase, 'connect');
+    }
+  });
+
+  test('Expect: 100-continue through a proxy is refused up front, never sent direct', async (t) => {
+    const plain = await target(t);
+    const proxy = await createTestProxy(t);
+    const transport = createNodeTransport({ proxy: proxy.url });
+    t.after(() => transport.close());
+    const client = createClient({ transport, retry: false, expectContinue: true });
+    await assert.rejects(client.post(`${plain.url}/up`, { body: 'data' }), CapabilityError);
+    assert.equal(plain.connections(), 0);
   });
 });

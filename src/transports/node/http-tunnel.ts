@@ -9,10 +9,19 @@ import tls, { type ConnectionOptions } from 'node:tls';
 /** A failure at the proxy; `transport.ts` turns it into a `ProxyError` naming the request. */
 export class ProxyFailure extends Error {
   readonly status: number | undefined;
+  /** The proxy did not connect or answer in time (a connect-phase timeout). */
+  timedOut = false;
   constructor(message: string, status?: number, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.status = status;
   }
+}
+
+/** A ProxyFailure for a proxy that took longer than `timeout` ms. */
+export function proxyTimeout(proxy: URL, what: string, timeout: number): ProxyFailure {
+  const e = new ProxyFailure(`proxy ${proxyLabel(proxy)} timed out ${what} (${timeout} ms)`);
+  e.timedOut = true;
+  return e;
 }
 
 /** `host:port` of a proxy, for messages (never the credentials). */
@@ -41,7 +50,10 @@ export function connectToProxy(proxy: URL, proxyTls: ConnectionOptions | undefin
     const socket: net.Socket = secure
       ? tls.connect({ ALPNProtocols: ['http/1.1'], servername: net.isIP(host) ? '' : host, ...proxyTls, host, port })
       : net.connect({ host, port });
-    const timer = setTimeout(() => fail(new Error('connect timeout')), timeout);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(proxyTimeout(proxy, 'connecting', timeout));
+    }, timeout);
     const fail = (e: Error): void => {
       clearTimeout(timer);
       socket.destroy();
@@ -116,11 +128,19 @@ export async function httpTunnel(
   );
   let head: string;
   let rest: Buffer;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    socket.destroy();
+  }, timeout);
   try {
     ({ head, rest } = await readHead(socket));
   } catch (e) {
     socket.destroy();
+    if (timedOut) throw proxyTimeout(proxy, 'answering CONNECT', timeout);
     throw new ProxyFailure(`proxy ${proxyLabel(proxy)} failed during CONNECT: ${(e as Error).message}`, undefined, e);
+  } finally {
+    clearTimeout(timer);
   }
   const m = /^HTTP\/1\.[01] (\d{3})/.exec(head);
   const status = m ? Number(m[1]) : undefined;

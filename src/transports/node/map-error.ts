@@ -58,7 +58,10 @@ export function mapError(
 ): FerryError | TransportError | unknown {
   if ((e as { [k: symbol]: unknown })?.[Symbol.for('ferry.error')]) return e;
   for (let cur: unknown = e, i = 0; i < 4 && cur; i++, cur = (cur as { cause?: unknown }).cause) {
-    if (cur instanceof ProxyFailure) return new ProxyError(describe(cur.message, request), cur.status, { cause: cur });
+    if (cur instanceof ProxyFailure)
+      return cur.timedOut
+        ? new TimeoutError(describe(`connect timeout: ${cur.message}`, request), 'connect', { cause: cur })
+        : new ProxyError(describe(cur.message, request), cur.status, { cause: cur });
   }
   const { code, error } = rootCode(e);
   const msg = (error as Error)?.message ?? String(error);

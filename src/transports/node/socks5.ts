@@ -5,7 +5,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
-import { connectToProxy, ProxyFailure, proxyLabel } from './http-tunnel.js';
+import { connectToProxy, ProxyFailure, proxyLabel, proxyTimeout } from './http-tunnel.js';
 
 const replies: Record<number, string> = {
   1: 'general SOCKS server failure',
@@ -81,7 +81,11 @@ export async function socks5Tunnel(proxy: URL, host: string, port: number, timeo
   const socket = await connectToProxy(proxy, undefined, timeout);
   const state = { buf: Buffer.alloc(0) };
   const label = proxyLabel(proxy);
-  const timer = setTimeout(() => socket.destroy(new Error('SOCKS5 handshake timeout')), timeout);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    socket.destroy();
+  }, timeout);
   try {
     const user = decodeURIComponent(proxy.username);
     const pass = decodeURIComponent(proxy.password);
@@ -112,6 +116,7 @@ export async function socks5Tunnel(proxy: URL, host: string, port: number, timeo
     clearTimeout(timer);
     socket.destroy();
     if (e instanceof ProxyFailure) throw e;
+    if (timedOut) throw proxyTimeout(proxy, 'in the SOCKS5 handshake', timeout);
     throw new ProxyFailure(`SOCKS5 proxy ${label} failed: ${(e as Error).message}`, undefined, e);
   }
 }
