@@ -151,6 +151,50 @@ describe('oauth1 placements and per-hop signing', () => {
     assert.throws(() => oauth1({ consumerKey: 'k', consumerSecret: 's', signatureMethod: 'MD5' as never }), InvalidOptionError);
     assert.throws(() => oauth1({ consumerKey: 'k', signatureMethod: 'RSA-SHA1' }), InvalidOptionError);
     assert.throws(() => oauth1({ consumerKey: 'k', consumerSecret: 's', placement: 'cookie' as never }), InvalidOptionError);
+    assert.throws(
+      () =>
+        oauth1({
+          consumerKey: 'k',
+          signatureMethod: 'RSA-SHA1',
+          privateKey: '-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----',
+        }),
+      InvalidOptionError,
+    );
+  });
+
+  test('RSA-SHA1 signs with a PKCS#8 PEM key (verified with node:crypto); a broken key is an AuthError', async () => {
+    const { generateKeyPairSync, createVerify } = await import('node:crypto');
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const transport = inlineTransport((req) => new Response(req.headers.get('authorization')));
+    const client = createClient({ transport, cookies: false });
+    const auth = oauth1({
+      consumerKey: 'k',
+      signatureMethod: 'RSA-SHA1',
+      privateKey,
+      nonce: () => 'n',
+      timestamp: () => 1,
+      version: false,
+    });
+    const header = await (await client.get('http://example.com/r?a=1', { auth })).text();
+    const signature = decodeURIComponent(/oauth_signature="([^"]+)"/.exec(header)?.[1] ?? '');
+    const base = signatureBaseString('GET', new URL('http://example.com/r'), [
+      ['a', '1'],
+      ['oauth_consumer_key', 'k'],
+      ['oauth_signature_method', 'RSA-SHA1'],
+      ['oauth_timestamp', '1'],
+      ['oauth_nonce', 'n'],
+    ]);
+    assert.ok(createVerify('RSA-SHA1').update(base).verify(publicKey, signature, 'base64'));
+    const broken = oauth1({
+      consumerKey: 'k',
+      signatureMethod: 'RSA-SHA1',
+      privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----',
+    });
+    await assert.rejects(client.get('http://example.com/', { auth: broken }), AuthError);
   });
 });
 

@@ -82,6 +82,8 @@ export function oauth1(options: OAuth1Options): AuthScheme {
   if (signatureMethod === 'RSA-SHA1' && options.privateKey === undefined) fail('RSA-SHA1 needs privateKey');
   if (signatureMethod !== 'RSA-SHA1' && typeof options.consumerSecret !== 'string') fail(`${signatureMethod} needs consumerSecret`);
   const { privateKey } = options;
+  if (typeof privateKey === 'string' && !/-----BEGIN PRIVATE KEY-----/.test(privateKey))
+    fail('RSA-SHA1 needs a PKCS#8 PEM key ("BEGIN PRIVATE KEY"); convert a PKCS#1 key with `openssl pkcs8 -topk8 -nocrypt`');
   const rsaKey =
     privateKey === undefined
       ? undefined
@@ -127,7 +129,12 @@ export function oauth1(options: OAuth1Options): AuthScheme {
         text = read;
         pairs.push(...formPairs(text));
       }
-      const signature = await sign(signatureBaseString(method, url, pairs));
+      let signature: string;
+      try {
+        signature = await sign(signatureBaseString(method, url, pairs));
+      } catch (cause) {
+        throw new AuthError(describe(`oauth1 could not sign with ${signatureMethod}`, request), undefined, { cause, request });
+      }
       oauth.push(['oauth_signature', signature]);
       const encoded = oauth.map(([k, v]) => `${oauthEncode(k)}=${oauthEncode(v)}`).join('&');
 
