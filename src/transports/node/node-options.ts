@@ -41,13 +41,29 @@ export interface NodeTlsOptions {
  */
 export type NodeTlsPolicy = NodeTlsOptions | ((host: string, port: number) => NodeTlsOptions | null | undefined);
 
-/** A proxy URL (`http:`, `https:`, `socks5:`, `socks5h:`; credentials in it), or a choice per request. */
+/**
+ * A proxy URL (`http:`, `https:`, `socks5:`, `socks5h:`; credentials in it), or a choice per
+ * request (null or '' for a direct connection).
+ * @example
+ * const proxy: NodeProxyOption = (url) => (url.hostname.endsWith('.internal') ? null : 'http://user:pass@proxy.local:3128');
+ */
 export type NodeProxyOption = string | URL | ((url: URL) => string | URL | null | undefined);
 
-/** A custom endpoint: undici's connector signature (`(options, callback) => void`). */
+/**
+ * A custom endpoint: undici's connector signature (`(options, callback) => void`).
+ * @example
+ * const connect: NodeConnector = (opts, callback) => {
+ *   const socket = net.connect('/run/app.sock');
+ *   socket.once('connect', () => callback(null, socket)).once('error', (e) => callback(e, null));
+ * };
+ */
 export type NodeConnector = buildConnector.connector;
 
-/** Pool statistics of one origin (or of one proxy, for requests forwarded in absolute form). */
+/**
+ * Pool statistics of one origin (or of one proxy, for requests forwarded in absolute form).
+ * @example
+ * const { open, busy, idle, queued } = transport.stats()['https://api.example'] ?? {};
+ */
 export interface NodePoolStats {
   /** Open connections. */
   readonly open: number;
@@ -59,7 +75,16 @@ export interface NodePoolStats {
   readonly queued: number;
 }
 
-/** Options of `createNodeTransport()`. */
+/**
+ * Options of `createNodeTransport()` (also `createClient({ node: {…} })`).
+ * @example
+ * const transport = createNodeTransport({
+ *   connections: 20,
+ *   proxyFromEnv: true,
+ *   tls: (host) => (host === 'internal.example' ? { verify: '/etc/ssl/internal-ca.pem' } : {}),
+ *   allowH2: true,
+ * });
+ */
 export interface NodeTransportOptions {
   /** Connections per origin (default 10). */
   connections?: number;
