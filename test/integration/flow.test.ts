@@ -196,3 +196,54 @@ test('no leaks: after 1,000 requests that time out, abort or truncate, no socket
     'truncate:ERR_TRUNCATED': 250,
   });
 });
+
+test('a throwing listener fails only its request: the socket is released and the pool keeps working', async (t) => {
+  const sockets = new Set<Socket>();
+  const server = await createTestServer(t, async (req, res) => {
+    await readBody(req).catch(() => Buffer.alloc(0));
+    if (req.url === '/big') res.end(Buffer.alloc(1024 * 1024, 1));
+    else res.end('fine');
+  });
+  server.server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const c = client(t, { retry: false });
+  const boom = new Error('listener failed');
+
+  await assert.rejects(
+    c.put(`${server.url}/upload`, {
+      body: new Uint8Array(1024 * 1024),
+      on: {
+        uploadProgress: (p) => {
+          if (p.loaded > 128 * 1024) throw boom;
+        },
+      },
+    }),
+    (e) => e === boom,
+  );
+
+  let seen = 0;
+  const res = await c.get(`${server.url}/big`, {
+    on: {
+      dataReceived: () => {
+        if (++seen === 2) throw boom;
+      },
+    },
+  });
+  await assert.rejects(res.text(), (e) => e === boom);
+
+  await assert.rejects(
+    c.get(`${server.url}/x`, {
+      on: {
+        onHeaders: () => {
+          throw boom;
+        },
+      },
+    }),
+    (e) => e === boom,
+  );
+  assert.equal(await (await c.get(`${server.url}/after`)).text(), 'fine');
+  // whatever stays open is idle in the pool, never more than one per request still in flight
+  assert.ok(await eventually(() => sockets.size <= 2), `open sockets: ${sockets.size}`);
+});

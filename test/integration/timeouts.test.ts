@@ -3,6 +3,7 @@
  * each phase gives a TimeoutError naming it; an abort rejects with exactly signal.reason.
  */
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
 import { TimeoutError } from '../../src/core/index.js';
 import { createClient } from '../../src/transports/node/index.js';
@@ -108,4 +109,25 @@ test('an already aborted signal rejects before any I/O', async (t) => {
   const reason = 'already';
   await assert.rejects(c.get(server.url, { signal: AbortSignal.abort(reason) }), (e) => e === reason);
   assert.equal(server.accepted(), 0);
+});
+
+test('no listener is left on a long-lived signal after many requests (read, unread-then-cancelled, failed)', async (t) => {
+  let n = 0;
+  const server = await createTestServer(t, (_req, res) => {
+    n++;
+    if (n % 10 === 0) {
+      res.writeHead(200, { 'content-length': '10' }).write('short');
+      setImmediate(() => res.socket?.destroy());
+    } else res.end('ok');
+  });
+  const controller = new AbortController();
+  for (const timeout of [undefined, 60_000]) {
+    const c = client(t, timeout ? { timeout } : {});
+    for (let i = 0; i < 300; i++) {
+      const res = await c.get(server.url, { signal: controller.signal });
+      if (i % 3 === 0) await res.body?.cancel();
+      else await res.text().catch(() => {});
+    }
+  }
+  assert.ok(await eventually(() => getEventListeners(controller.signal, 'abort').length === 0));
 });

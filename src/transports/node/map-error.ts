@@ -90,7 +90,13 @@ export function mapError(
     return new ConnectError(describe(what, request), init);
   }
   if (phase === 'body' || (code?.startsWith('HPE_') && /chunk/i.test(msg))) {
-    return new ResponseTruncatedError(describe(`response body broken: ${msg}${code ? ` (${code})` : ''}`, request), init);
+    const what =
+      code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE'
+        ? 'the connection closed before the body ended'
+        : /chunk/i.test(msg)
+          ? 'broken chunked encoding'
+          : 'the body ended early';
+    return new ResponseTruncatedError(describe(`response truncated: ${what} (${msg}${code ? `, ${code}` : ''})`, request), init);
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED')
     return new TransportError(describe(`connection lost: ${msg}`, request), init);
