@@ -7,12 +7,19 @@
 
 // Per-round shift amounts (RFC 1321 §3.4).
 const shifts = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-// T[i] = floor(2^32 * abs(sin(i + 1))).
-const table = new Int32Array(64);
-for (let i = 0; i < 64; i++) table[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0;
+// T[i] = floor(2^32 * abs(sin(i + 1))), built on first use (no work at import).
+let sines: Int32Array | undefined;
+function sineTable(): Int32Array {
+  if (!sines) {
+    sines = new Int32Array(64);
+    for (let i = 0; i < 64; i++) sines[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0;
+  }
+  return sines;
+}
 
 /** MD5 of `data`: 16 bytes. */
 export function md5(data: Uint8Array): Uint8Array {
+  const table = sineTable();
   const bitLength = data.length * 8;
   const padded = new Uint8Array((((data.length + 8) >>> 6) + 1) << 6);
   padded.set(data);
