@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { parseChallenges } from '../../src/core/auth/challenge.js';
-import { md5 } from '../../src/core/auth/md5.js';
+import { md5, md5Table } from '../../src/core/auth/md5.js';
 import { sha512t256 } from '../../src/core/auth/sha512-256.js';
 import { createClient, digestAuth } from '../../src/core/index.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
@@ -22,6 +22,10 @@ describe('md5', () => {
       ['12345678901234567890123456789012345678901234567890123456789012345678901234567890', '57edf4a22be3c955ac49da2e2107b67a'],
     ];
     for (const [input, digest] of suite) assert.equal(hex(md5(utf8(input))), digest, JSON.stringify(input));
+  });
+  test('the sine table is floor(2^32 * |sin(i + 1)|)', () => {
+    assert.equal(md5Table.length, 64);
+    md5Table.forEach((t, i) => assert.equal(t, Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32), `T[${i + 1}]`));
   });
   test('agrees with node:crypto on every length 0..300 (all padding cases)', () => {
     for (let n = 0; n <= 300; n++) {

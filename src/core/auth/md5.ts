@@ -7,19 +7,19 @@
 
 // Per-round shift amounts (RFC 1321 §3.4).
 const shifts = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-// T[i] = floor(2^32 * abs(sin(i + 1))), built on first use (no work at import).
-let sines: Int32Array | undefined;
-function sineTable(): Int32Array {
-  if (!sines) {
-    sines = new Int32Array(64);
-    for (let i = 0; i < 64; i++) sines[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0;
-  }
-  return sines;
-}
+// T[i] = floor(2^32 * abs(sin(i + 1))) (RFC 1321 §3.4), written out rather than computed so no
+// engine's Math.sin can change them; the unit test recomputes and compares.
+export const md5Table: readonly number[] = [
+  0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1,
+  0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453,
+  0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942,
+  0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05,
+  0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d,
+  0x85845dd1, 0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
+];
 
 /** MD5 of `data`: 16 bytes. */
 export function md5(data: Uint8Array): Uint8Array {
-  const table = sineTable();
   const bitLength = data.length * 8;
   const padded = new Uint8Array((((data.length + 8) >>> 6) + 1) << 6);
   padded.set(data);
@@ -56,7 +56,7 @@ export function md5(data: Uint8Array): Uint8Array {
         g = (7 * i) & 15;
       }
       const s = shifts[((i >>> 4) << 2) | (i & 3)] as number;
-      const sum = (a + f + (table[i] as number) + (x[g] as number)) | 0;
+      const sum = (a + f + (md5Table[i] as number) + (x[g] as number)) | 0;
       a = d;
       d = c;
       c = b;
