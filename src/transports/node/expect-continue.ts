@@ -12,7 +12,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import { text as readText } from 'node:stream/consumers';
 import { describe, type ExchangeContext, FerryResponse, type RequestBody, type RequestParts, TimeoutError } from '../../core/index.js';
-import { bodySource, type UndiciBody } from './body-source.js';
+import { bodySource, isCloseDelimited, type UndiciBody } from './body-source.js';
 import { mapError } from './map-error.js';
 
 /** node:http(s) request options an exchange may add (TLS material, `socketPath`, `lookup` …). */
@@ -187,14 +187,18 @@ export function sendExpectingContinue(
         signal.addEventListener('abort', abortBody, { once: true });
         res.once('close', () => signal.removeEventListener('abort', abortBody));
       }
+      const resHeaders = res.headers as Record<string, string | string[]>;
+      const closeDelimited = res.httpVersion !== '2.0' && isCloseDelimited(method, res.statusCode ?? 0, resHeaders);
+      const source = bodySource(asUndiciBody(res), exchange, closeDelimited);
       resolve(
-        new FerryResponse(bodySource(asUndiciBody(res), exchange), {
+        new FerryResponse(source, {
           status: res.statusCode ?? 0,
           statusText: res.statusMessage ?? '',
-          headers: res.headers as Record<string, string | string[]>,
+          headers: resHeaders,
           url: url.href,
           request,
           httpVersion: res.httpVersion,
+          complete: source.complete,
         }),
       );
     });
