@@ -85,6 +85,16 @@ test('TLS policy against nginx with a CA made at test time', async (t) => {
     assert.equal((await get({ tls: { verify: pki.caPem, servername: 'other.invalid' } }, url)).status, 200);
   });
 
+  await t.test('checkServerIdentity replaces the host name check', async () => {
+    const url = at(ports.wrong);
+    const accept = { verify: pki.caPem, checkServerIdentity: () => undefined };
+    assert.equal((await get({ tls: accept }, url)).status, 200);
+    const refuse = { verify: pki.caPem, checkServerIdentity: () => new Error('pinned key mismatch') };
+    const e = await get({ tls: refuse }, good).catch((err: unknown) => err);
+    assert.ok(e instanceof TLSError, String(e));
+    assert.match(e.message, /pinned key mismatch/);
+  });
+
   await t.test('mTLS: nginx refuses without a client certificate, accepts with one', async () => {
     const url = at(ports.mtls);
     assert.equal((await get({ tls: { verify: pki.caPem } }, url)).status, 400);

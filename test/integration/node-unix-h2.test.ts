@@ -54,6 +54,12 @@ test('HTTP/2 by ALPN, unix sockets and custom connectors against nginx', async (
     assert.equal(await res.text(), 'unix localhost /via-unix?q=1');
   });
 
+  await t.test('createClient({ node: { … } }) builds the Node transport from those options', async () => {
+    const client = createClient({ node: { socketPath: sock } });
+    t.after(() => client.close());
+    assert.equal(await (await client.get('http://localhost/node-option')).text(), 'unix localhost /node-option');
+  });
+
   await t.test('socketPath per origin: one origin on the socket, others over TCP', async () => {
     const transport = createNodeTransport({ socketPath: { 'http://api.unix.test': sock } });
     t.after(() => transport.close());

@@ -56,7 +56,15 @@ export function tlsConnectOptions(tls: NodeTlsOptions | null | undefined): Conne
   if (tls.minVersion !== undefined) out.minVersion = tls.minVersion;
   if (tls.maxVersion !== undefined) out.maxVersion = tls.maxVersion;
   if (tls.ciphers !== undefined) out.ciphers = tls.ciphers;
-  if (tls.checkServerIdentity !== undefined) out.checkServerIdentity = tls.checkServerIdentity as ConnectionOptions['checkServerIdentity'];
+  const check = tls.checkServerIdentity;
+  if (check !== undefined) {
+    // Its refusal is a TLS failure (TLSError), whatever error object it returned.
+    out.checkServerIdentity = (host, cert) => {
+      const refused = check(host, cert);
+      if (refused === undefined) return undefined;
+      return Object.assign(new Error(refused.message, { cause: refused }), { code: 'ERR_TLS_SERVER_IDENTITY' });
+    };
+  }
   return out;
 }
 
