@@ -234,7 +234,7 @@ describe('mock transport: timing, streams and aborts', () => {
     );
   });
 
-  test('capabilities: what core handles itself is on; proxy, TLS, sockets, h2 are off; overridable', () => {
+  test('capabilities: what core handles itself is on (upgrade headers are recorded); proxy, TLS, sockets, h2 are off; overridable', () => {
     const t = createMockTransport([]);
     assert.equal(t.name, 'mock');
     assert.deepEqual(
@@ -248,7 +248,7 @@ describe('mock transport: timing, streams and aborts', () => {
         tls: false,
         unixSocket: false,
         http2: false,
-        websocketHeaders: false,
+        websocketHeaders: true,
         expectContinue: false,
       },
     );

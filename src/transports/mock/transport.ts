@@ -10,20 +10,25 @@ import {
   deriveResponse,
   describe,
   type ExchangeContext,
+  type FerryWebSocket,
   InvalidOptionError,
   type RequestBody,
   type ResponseSource,
   type Transport,
   TransportError,
+  type WebSocketConnectOptions,
 } from '../../core/index.js';
 import { handlerRequest, type RecordedRequest, recordRequest } from './record.js';
+import { connectMockWebSocket, type MswWebSocketHandler } from './websocket.js';
 
 /** A plain handler: return a Response, or undefined to leave the request unhandled. */
 export type MockHandlerFunction = (request: Request) => Response | undefined | Promise<Response | undefined>;
 
-/** An msw request handler (`http.get(…)`, `graphql.query(…)`), described structurally so msw stays optional. */
+/**
+ * An msw handler: `http.get(…)`, `graphql.query(…)` or `ws.link(url).addEventListener(…)`,
+ * described structurally so msw stays an optional dependency.
+ */
 export interface MswRequestHandler {
-  readonly info: unknown;
   run(...args: never[]): unknown;
 }
 
@@ -61,7 +66,7 @@ const defaultCapabilities: Capabilities = Object.freeze({
   tls: false,
   unixSocket: false,
   http2: false,
-  websocketHeaders: false,
+  websocketHeaders: true,
   expectContinue: false,
 });
 
@@ -88,6 +93,10 @@ function checkHandlers(list: readonly unknown[]): MockHandler[] {
   });
 }
 
+function isWebSocketHandler(h: MockHandler): h is MswRequestHandler & MswWebSocketHandler {
+  return typeof h !== 'function' && (h as { kind?: unknown }).kind === 'websocket';
+}
+
 function isPassthrough(res: Response): boolean {
   return res.status === 302 && res.headers.get('x-msw-intention') === 'passthrough';
 }
@@ -103,7 +112,11 @@ async function resolve(handlers: readonly MockHandler[], record: RecordedRequest
       i++;
     } else {
       const batch: MswRequestHandler[] = [];
-      while (i < handlers.length && typeof handlers[i] !== 'function') batch.push(handlers[i++] as MswRequestHandler);
+      for (; i < handlers.length && typeof handlers[i] !== 'function'; i++) {
+        const h = handlers[i] as MswRequestHandler;
+        if (!isWebSocketHandler(h)) batch.push(h);
+      }
+      if (batch.length === 0) continue;
       const getResponse = await loadMsw();
       res = await getResponse(batch, handlerRequest(record, ctx));
     }
@@ -233,11 +246,26 @@ export function createMockTransport(
     return deriveResponse(res, { url: record.url, request, body: bodySource(res, ctx.signal), redirected: false });
   }
 
+  async function upgrade(request: Request, ctx: ExchangeContext, options: WebSocketConnectOptions): Promise<FerryWebSocket> {
+    const record = await recordRequest(request, ctx);
+    requests.push(record);
+    const all = extra.length ? [...extra, ...base] : base;
+    const socket = await connectMockWebSocket(all.filter(isWebSocketHandler), request, ctx, options);
+    if (socket) return socket;
+    if (onUnhandled !== 'error' && onUnhandled.websocket) return onUnhandled.websocket(request, ctx, options);
+    throw new TransportError(
+      describe('no mock WebSocket handler matched', { method: record.method, url: record.url }),
+      { request },
+      'ERR_MOCK_UNHANDLED',
+    );
+  }
+
   return {
     name: 'mock',
     capabilities,
     requests,
     send: (request, ctx) => raceAbort(exchange(request, ctx), ctx.signal),
+    websocket: (request, ctx, options) => raceAbort(upgrade(request, ctx, options), ctx.signal),
     use(...more) {
       extra = [...checkHandlers(more), ...extra];
     },
