@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -201,6 +202,10 @@ test('a setup module brings middleware that cannot be copied; given options win'
     const echo = c.get('echo').json() as { headers: Record<string, string> };
     assert.equal(echo.headers['x-setup-middleware'], 'ran');
     assert.equal(echo.headers['x-given'], 'here');
+    const plain = thrown(() => c.get('echo', { headers: { 'x-throw': 'range' } }));
+    assert.ok(plain instanceof RangeError, 'a non-ferry error keeps its built-in class');
+    assert.equal(plain.message, 'thrown by a setup middleware');
+    assert.equal(isFerryError(plain), false);
   } finally {
     c.close();
   }
@@ -263,5 +268,34 @@ for (const mode of ['close', 'no-close'] as const) {
     assert.equal(signal, null, 'exited by itself, not killed');
     assert.equal(code, 0);
     assert.equal(out.trim(), 'status 200');
+  });
+}
+
+for (const runtime of ['bun', 'deno'] as const) {
+  test(`on ${runtime}: a sync call from the TypeScript sources, a TimeoutError, close()`, async (t) => {
+    const bin = fileURLToPath(new URL(`../../runtimes/node_modules/.bin/${runtime}`, import.meta.url));
+    if (!existsSync(bin)) {
+      const reason = `no ${runtime} in runtimes/node_modules`;
+      if (process.env.CI) throw new Error(`required runtime missing under CI: ${reason}`);
+      console.log(`# skipping: ${reason}`);
+      t.skip(reason);
+      return;
+    }
+    const script = fileURLToPath(new URL('sync-runtime.ts', fixtures));
+    const args = runtime === 'deno' ? ['run', '-A', '--sloppy-imports', '--quiet', script, base] : [script, base];
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(timer);
+    assert.equal(code, 0, out);
+    assert.deepEqual(JSON.parse(out.trim().split('\n').pop() ?? ''), {
+      status: 200,
+      text: 'hello from the peer',
+      timeout: 'ERR_TIMEOUT total',
+    });
   });
 }
