@@ -17,7 +17,11 @@ test('NO_PROXY: exact hosts and their subdomains, .suffix and *.suffix, *', () =
   assert.equal(bypass('*', 'http://anything.test/'), true);
   assert.equal(bypass('', 'http://anything.test/'), false);
   assert.equal(bypass('localhost', 'http://localhost:8080/'), true);
-  assert.equal(bypass('localhost', 'http://127.0.0.1/'), false);
+  assert.equal(bypass('localhost', 'http://127.0.0.1/'), true);
+  assert.equal(bypass('localhost', 'http://127.1.2.3/'), true);
+  assert.equal(bypass('localhost', 'http://[::1]:8080/'), true);
+  assert.equal(bypass('localhost:8080', 'http://127.0.0.1:9090/'), false);
+  assert.equal(bypass('localhost', 'http://10.0.0.1/'), false);
 });
 
 test('NO_PROXY: host:port, IPv4, bracketed and bare IPv6; comma and space separated', () => {

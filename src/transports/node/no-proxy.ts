@@ -50,7 +50,7 @@ function parseEntry(raw: string): NoProxyEntry | null {
  * Parses NO_PROXY: comma- or space-separated entries. `*` matches everything; a plain host
  * matches itself and its subdomains (as curl and Go do); `.example.com` and `*.example.com`
  * match subdomains only; `host:port` and `[v6]:port` match that port only; IPv4 and IPv6
- * addresses match exactly.
+ * addresses match exactly; `localhost` also matches the loopback addresses (127.0.0.0/8, ::1).
  * @example
  * isNoProxy(new URL('http://api.internal.test/'), parseNoProxy('localhost,.internal.test')) // true
  */
@@ -75,6 +75,7 @@ export function isNoProxy(url: URL, list: NoProxyList): boolean {
   for (const e of list) {
     if (e.port !== null && e.port !== port) continue;
     if (e.host === '') return true;
+    if (e.host === 'localhost' && (host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host))) return true;
     if (e.suffix ? host.endsWith(`.${e.host}`) : host === e.host || host.endsWith(`.${e.host}`)) return true;
   }
   return false;
