@@ -7,6 +7,7 @@ import { createNodeTransport } from '../../src/transports/node/index.js';
 import { freePort, startNginx } from '../helpers/nginx.js';
 import { requirePeer } from '../helpers/peers.js';
 import { createTestServer } from '../helpers/server.js';
+import { createTestProxy } from '../helpers/test-proxy.js';
 import { makeTestPki } from '../helpers/tls-certs.js';
 
 test('HTTP/2 by ALPN, unix sockets and custom connectors against nginx', async (t) => {
@@ -37,6 +38,19 @@ test('HTTP/2 by ALPN, unix sockets and custom connectors against nginx', async (
     const all = await Promise.all(Array.from({ length: 20 }, (_, i) => client.get(`${h2url}/m${i}`).then((r) => r.text())));
     assert.deepEqual(all[7], 'HTTP/2.0 /m7');
     assert.equal(transport.stats()[h2url]?.open, 1);
+  });
+
+  await t.test('h2 inside a CONNECT tunnel', async () => {
+    const proxy = await createTestProxy(t);
+    const transport = createNodeTransport({ allowH2: true, tls, proxy: proxy.url });
+    t.after(() => transport.close());
+    const res = await createClient({ transport, retry: false }).get(`${h2url}/tunnelled`);
+    assert.equal(res.httpVersion, '2');
+    assert.equal(await res.text(), 'HTTP/2.0 /tunnelled');
+    assert.deepEqual(
+      proxy.log.map((e) => `${e.kind} ${e.target}`),
+      [`connect localhost:${nginx.port}`],
+    );
   });
 
   await t.test('HTTP/1.1 stays the default', async () => {
