@@ -257,3 +257,33 @@ describe('mock transport: timing, streams and aborts', () => {
     assert.equal(browserLike.capabilities.rawBody, true);
   });
 });
+
+describe('mock transport: msw is optional', () => {
+  test('a function handler never loads msw (a resolve hook refusing msw proves it)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const hook = `export async function resolve(s, c, n) { if (s === 'msw' || s.startsWith('msw/')) throw new Error('msw was loaded'); return n(s, c); }`;
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+    const script = `
+      import { createClient } from './src/core/index.ts';
+      import { createMockTransport } from './src/transports/mock/index.ts';
+      const transport = createMockTransport((request) => new Response('fn ' + new URL(request.url).pathname));
+      const res = await createClient({ transport }).get('https://api.example.com/x');
+      console.log(await res.text());
+      try { await import('msw'); } catch (e) { console.log(e.message); }`;
+    const { NODE_TEST_CONTEXT: _ctx, ...env } = process.env;
+    const out = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', script],
+      {
+        cwd: root,
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal(out.stdout, 'fn /x\nmsw was loaded\n', 'the request worked without msw; the hook would have refused msw');
+  });
+});
