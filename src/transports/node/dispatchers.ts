@@ -150,8 +150,10 @@ export function createDispatchers(options: NodeTransportOptions): Dispatchers {
     proxy: URL | null,
     timeout: number | undefined,
   ): NodeConnector {
+    // A user's connector is the endpoint for direct routes; a proxied route is reached through
+    // the proxy only (a connector ignoring `httpSocket` would otherwise go direct).
     const base =
-      options.connect ??
+      (proxy ? undefined : options.connect) ??
       buildConnector({
         ...tls,
         allowH2,

@@ -111,7 +111,7 @@ export interface NodeTransportOptions {
   tls?: NodeTlsPolicy;
   /** A unix domain socket for every request, or one per origin (`{ 'http://api.local': '/run/api.sock' }`). */
   socketPath?: string | Readonly<Record<string, string>>;
-  /** A custom connector (undici's `connect` signature) for pre-opened sockets, tunnels, … */
+  /** A custom connector (undici's `connect` signature) for pre-opened sockets, tunnels, … (direct routes; proxied ones go through the proxy). */
   connect?: NodeConnector;
   /** Bring your own undici dispatcher (its pooling, proxy and TLS settings then apply). */
   dispatcher?: Dispatcher;
