@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import { type TestContext, test } from 'node:test';
 import {
@@ -8,10 +10,14 @@ import {
   headerList,
   type Middleware,
   TimeoutError,
+  TLSError,
 } from '../../src/core/index.js';
 import { createClient } from '../../src/transports/node/index.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
+import { startNginx } from '../helpers/nginx.js';
+import { requirePeer } from '../helpers/peers.js';
 import { createTestServer, readBody } from '../helpers/server.js';
+import { makeTestPki } from '../helpers/tls-certs.js';
 
 /** One request as a raw socket saw it. */
 interface RawExchange {
@@ -251,4 +257,65 @@ test('a transport without the capability: explicit expectContinue is a Capabilit
   assert.equal(transport.requests.length, 0, 'nothing reached the transport');
   // without the option the same transport is fine
   assert.equal(await (await c.post('http://127.0.0.1:9/upload', { body: 'x' })).text(), 'sent');
+});
+
+test('nginx: 100 Continue before reading a proxied upload, 413 without reading one over client_max_body_size', async (t) => {
+  const received: number[] = [];
+  const upstream = await createTestServer(t, async (req, res) => {
+    const body = await readBody(req);
+    received.push(body.byteLength);
+    res.end(`upstream got ${body.byteLength}`);
+  });
+  const nginx = await startNginx(t, {
+    server: `
+      location /small { client_max_body_size 1k; proxy_pass ${upstream.url}; }
+      location / { client_max_body_size 10m; proxy_http_version 1.1; proxy_pass ${upstream.url}; }`,
+  });
+  if (!nginx) return;
+  const statuses: number[] = [];
+  const c = client(t);
+  const ok = await c.post(`${nginx.url}/upload`, {
+    body: payload,
+    expectContinue: true,
+    continueTimeout: 30_000, // nginx's 100 must release the body
+    on: { onHeaders: (r) => statuses.push(r.status) },
+  });
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), `upstream got ${Buffer.byteLength(payload)}`);
+  assert.equal(statuses[0], 100, 'nginx answered 100 Continue');
+
+  const refused = await c.post(`${nginx.url}/small`, { body: payload, expectContinue: true, continueTimeout: 30_000 });
+  assert.equal(refused.status, 413);
+  await refused.arrayBuffer();
+  assert.deepEqual(received, [Buffer.byteLength(payload)], 'the refused upload never reached the upstream');
+});
+
+test('https: the route’s TLS policy applies to an upload that asks first', async (t) => {
+  const openssl = requirePeer(t, 'openssl', 'apt-get install openssl');
+  if (!openssl) return;
+  const pki = makeTestPki(t, openssl);
+  const server = https.createServer({ cert: readFileSync(pki.good.cert), key: readFileSync(pki.good.key) }, async (req, res) => {
+    const body = await readBody(req);
+    res.end(`${req.headers.expect} ${body.byteLength}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const url = `https://localhost:${(server.address() as net.AddressInfo).port}/upload`;
+  const statuses: number[] = [];
+  const trusted = client(t, { node: { tls: { verify: pki.caPem } } });
+  const res = await trusted.post(url, {
+    body: payload,
+    expectContinue: true,
+    continueTimeout: 30_000,
+    on: { onHeaders: (r) => statuses.push(r.status) },
+  });
+  assert.equal(await res.text(), `100-continue ${Buffer.byteLength(payload)}`);
+  assert.equal(statuses[0], 100);
+  await assert.rejects(client(t).post(url, { body: payload, expectContinue: true }), (e: unknown) => {
+    assert.ok(e instanceof TLSError, String(e));
+    return true;
+  });
 });
