@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
+import { Agent } from 'undici';
 import { TimeoutError } from '../../src/core/index.js';
-import { createClient } from '../../src/transports/node/index.js';
+import { createClient, createNodeTransport } from '../../src/transports/node/index.js';
 import { createRawServer, eventually } from '../helpers/raw-server.js';
 import { createTestServer } from '../helpers/server.js';
 
@@ -78,6 +79,10 @@ test('connect: a TLS handshake that never completes', async (t) => {
   await assert.rejects(c.get(`https://127.0.0.1:${server.port}/`), isTimeout('connect'));
   // a per-request connect deadline overrides the client's
   await assert.rejects(c.get(`https://127.0.0.1:${server.port}/`, { timeout: { connect: 50 } }), isTimeout('connect'));
+  // with the user's own dispatcher the core enforces it (bounding the wait for headers)
+  const agent = new Agent(); // closed by the transport's close()
+  const own = client(t, { transport: createNodeTransport({ dispatcher: agent }), timeout: { connect: 100 } });
+  await assert.rejects(own.get(`https://127.0.0.1:${server.port}/`), isTimeout('connect'));
 });
 
 test('an abort rejects with exactly signal.reason: before the headers and while reading the body', async (t) => {

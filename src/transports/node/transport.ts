@@ -50,6 +50,8 @@ const capabilities: Capabilities = Object.freeze({
   timeouts: nodeTimeoutPhases,
 });
 
+const ownDispatcherCapabilities: Capabilities = Object.freeze({ ...capabilities, timeouts: [] });
+
 type UndiciBodyInit = string | Uint8Array | AsyncIterable<Uint8Array | string> | null;
 
 function bodyForUndici(body: RequestBody | null): UndiciBodyInit {
@@ -176,7 +178,9 @@ export function createNodeTransport(input: NodeTransportOptions = {}): NodeTrans
       wsVia ??= webSocketRouter(options);
       return openWebSocket(request, ctx, wsOptions, wsVia(requestParts(request).url));
     },
-    capabilities,
+    // A user's own dispatcher keeps its own connect timeout, which ferry cannot set per hop:
+    // the core then bounds the wait for headers by a `connect` deadline (never dropped).
+    capabilities: options.dispatcher ? ownDispatcherCapabilities : capabilities,
     decoders: nodeDecoders(),
     send,
     stats: () => dispatchers.stats(),
