@@ -172,3 +172,21 @@ test('timeout 0 means no deadline', async () => {
   assert.equal(await (await client.get('http://127.0.0.1/')).text(), 'ok');
   assert.equal(transport.contexts[0]?.signal, undefined);
 });
+
+test('a bodiless answer (204, HEAD) ends its deadline with the headers', async () => {
+  const before = timeouts();
+  const transport = inlineTransport((req) =>
+    req.url.endsWith('/empty') ? new Response(null, { status: 204 }) : new Response('unread body'),
+  );
+  const client = createClient({ transport, cookies: false, timeout: 60_000 });
+  const empty = await client.get('http://127.0.0.1/empty');
+  assert.equal(empty.status, 204);
+  assert.equal(timeouts(), before, 'no timer left after a 204');
+  const read = await client.get('http://127.0.0.1/body');
+  assert.equal(timeouts(), before + 1, 'the deadline covers the body until it is read');
+  assert.equal(await read.text(), 'unread body');
+  assert.equal(timeouts(), before);
+  const head = await client.head('http://127.0.0.1/body');
+  assert.equal(head.status, 200);
+  assert.equal(timeouts(), before);
+});

@@ -56,6 +56,12 @@ function link(parent: AbortSignal | undefined): Linked {
   };
 }
 
+/** HEAD, 1xx, 204 and 304 answers carry no body: their deadline ends with the headers. */
+function hasNoBody(request: Request, response: Response): boolean {
+  const status = response.status;
+  return request.method === 'HEAD' || status === 204 || status === 304 || status < 200;
+}
+
 async function guarded(request: Request, ctx: ExchangeContext, next: Parameters<Middleware>[1], l: Linked): Promise<Response> {
   const signal = l.controller.signal;
   let response: Response;
@@ -90,7 +96,7 @@ export function timeout(): Middleware {
     const l = link(ctx.signal);
     l.arm(total, () => new TimeoutError(describe(`timed out after ${total} ms (total)`, request), 'total', { request }));
     const response = await guarded(request, ctx, next, l);
-    const source = takeBody(response);
+    const source = hasNoBody(request, response) ? null : takeBody(response);
     if (source === null) {
       l.release();
       return response;
@@ -139,7 +145,7 @@ export function hopTimeouts(): Middleware {
     }
     const response = await guarded(request, ctx, next, l);
     l.disarm();
-    const source = takeBody(response);
+    const source = hasNoBody(request, response) ? null : takeBody(response);
     if (source === null) {
       l.release();
       return response;
