@@ -24,43 +24,54 @@ function client(t: { after: (fn: () => Promise<void>) => void }, options: Parame
   return c;
 }
 
-test('a slow reader throttles the socket (bounded memory); cancel stops delivery and frees the connection', async (t) => {
-  const size = 128 * 1024 * 1024;
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  let written = 0;
-  let closed = false;
-  const server = await createTestServer(t, (req, res) => {
-    if (req.url === '/small') return void res.end('small');
-    res.writeHead(200, { 'content-length': String(size) });
-    res.on('close', () => {
-      closed = true;
-    });
-    const pump = (): void => {
-      while (written < size && !closed) {
-        written += chunk.byteLength;
-        if (!res.write(chunk)) return void res.once('drain', pump);
-      }
-      if (written >= size) res.end();
-    };
-    pump();
-  });
-  const c = client(t, { decompress: false });
-  const res = await c.get(`${server.url}/big`);
-  const reader = res.body!.getReader();
-  await reader.read();
-  await new Promise((r) => setTimeout(r, 500));
-  const stalledAt = written;
-  await new Promise((r) => setTimeout(r, 300));
-  // the server is blocked by backpressure: only socket buffers' worth went out, and no more
-  assert.ok(stalledAt < 32 * 1024 * 1024, `server wrote ${stalledAt} bytes to a reader that read one chunk`);
-  assert.equal(written, stalledAt, 'the server made no progress while the reader idled');
+const watchers: Record<string, Parameters<typeof createClient>[0]> = {
+  plain: {},
+  'with body events and a total deadline': {
+    timeout: 60_000,
+    on: { dataReceived: () => {}, downloadProgress: () => {}, dataProcessed: () => {}, postRequest: () => {} },
+  },
+};
 
-  await reader.cancel();
-  assert.ok(await eventually(() => closed), 'the connection was released (the server saw it close)');
-  assert.ok(written < size);
-  // the pool is fine afterwards
-  assert.equal(await (await c.get(`${server.url}/small`)).text(), 'small');
-});
+for (const [name, options] of Object.entries(watchers)) {
+  test(`a slow reader throttles the socket (bounded memory); cancel stops delivery and frees the connection (${name})`, async (t) => {
+    const size = 128 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    let written = 0;
+    let closed = false;
+    const server = await createTestServer(t, (req, res) => {
+      if (req.url === '/small') return void res.end('small');
+      res.writeHead(200, { 'content-length': String(size) });
+      res.on('close', () => {
+        closed = true;
+      });
+      const pump = (): void => {
+        while (written < size && !closed) {
+          written += chunk.byteLength;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        if (written >= size) res.end();
+      };
+      pump();
+    });
+    const c = client(t, { decompress: false, ...options });
+    const res = await c.get(`${server.url}/big`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 500));
+    const stalledAt = written;
+    await new Promise((r) => setTimeout(r, 300));
+    // the server is blocked by backpressure: only socket buffers' worth went out, and no more
+    t.diagnostic(`server wrote ${stalledAt} bytes before backpressure stopped it`);
+    assert.ok(stalledAt < 32 * 1024 * 1024, `server wrote ${stalledAt} bytes to a reader that read one chunk`);
+    assert.equal(written, stalledAt, 'the server made no progress while the reader idled');
+
+    await reader.cancel();
+    assert.ok(await eventually(() => closed), 'the connection was released (the server saw it close)');
+    assert.ok(written < size);
+    // the pool is fine afterwards
+    assert.equal(await (await c.get(`${server.url}/small`)).text(), 'small');
+  });
+}
 
 test('progress totals equal the bytes sent and received (fixed, streamed, chunked)', async (t) => {
   const payload = Buffer.alloc(1024 * 1024 + 123, 9);
