@@ -114,9 +114,19 @@ export function events(): Middleware {
             throw error;
           }
         };
-        sent = deriveRequest(request, {
-          body: { source: counted(body.source, onChunk), length: body.length, type: body.type, replay: null },
+        // A replay (the transport resending on a stale pooled socket) counts from zero again.
+        const countedBody = (b: RequestBody): RequestBody => ({
+          source: counted(b.source, onChunk),
+          length: b.length,
+          type: b.type,
+          replay: b.replay
+            ? () => {
+                loaded = 0;
+                return countedBody((b.replay as () => RequestBody)());
+              }
+            : null,
         });
+        sent = deriveRequest(request, { body: countedBody(body) });
       }
     }
     if (pre) ev.emit('preRequest', sent);
