@@ -72,3 +72,16 @@ test('credentials follow same-origin redirects only, unless the origin is listed
 function basicHeader(user: string, pass: string): string {
   return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 }
+
+test('URL credentials stay out of transport errors and the response (connection refused, real socket)', async (t) => {
+  const server = await createTestServer(t, (_req, res) => void res.end('x'));
+  const port = server.port;
+  await server.close(); // nothing listens there now
+  const client = createClient({ cookies: false, retry: false });
+  t.after(() => client.close());
+  await assert.rejects(client.get(`http://user:hunter2@127.0.0.1:${port}/private`), (e: Error) => {
+    assert.ok(!e.message.includes('hunter2'), e.message);
+    assert.ok(!String((e as { request?: Request }).request?.url ?? '').includes('hunter2'));
+    return true;
+  });
+});
