@@ -5,9 +5,10 @@
  * (`capabilities.timeouts`). A deadline of 0 means none, as in undici.
  *
  * The user's signal is linked to ours by hand (one listener, removed when the exchange is
- * done) rather than with `AbortSignal.any`, whose dependent signals stay registered on a
- * long-lived user signal in Node 20; every timer and listener is released on completion,
- * error, cancel and abort. When no deadline applies, nothing is allocated.
+ * done) rather than with `AbortSignal.any`, which keeps its dependants on the source signal
+ * until garbage collection (and has had leak reports with long-lived sources); every timer
+ * and listener is released on completion, error, cancel and abort. When no deadline
+ * applies, nothing is allocated.
  * @module
  */
 import type { ExchangeContext } from '../context.js';
