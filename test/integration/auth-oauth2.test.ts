@@ -6,6 +6,7 @@
  * token endpoint errors, and the authorization-code grant with PKCE followed by refreshes.
  */
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, type TestContext, test } from 'node:test';
@@ -19,6 +20,12 @@ const secrets = {
   rs: 'resource-server-secret-0123456789',
 };
 const redirectUri = 'http://127.0.0.1:9/cb';
+// Our own signing key, so the provider does not fall back to its development keys.
+const signingKey = {
+  ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }),
+  use: 'sig',
+  alg: 'RS256',
+};
 
 interface AuthServer {
   readonly issuer: string;
@@ -73,6 +80,7 @@ async function startProvider(t: TestContext): Promise<AuthServer> {
       },
       { client_id: 'rs', client_secret: secrets.rs, grant_types: [], redirect_uris: [], response_types: [] },
     ],
+    jwks: { keys: [signingKey] },
     scopes: ['openid', 'offline_access', 'api:read', 'api:write'],
     features: {
       clientCredentials: { enabled: true },

@@ -108,3 +108,27 @@ describe('digestAuth: RFC 7616 §3.9.1 worked example', () => {
     assert.equal(transport.requests.length, 1);
   });
 });
+
+describe('digestAuth: protection spaces', () => {
+  test('the cached challenge answers up front only inside its domain, per origin', async () => {
+    const transport = inlineTransport((req) =>
+      req.headers.has('authorization')
+        ? new Response('ok')
+        : new Response(null, {
+            status: 401,
+            headers: {
+              'www-authenticate': 'Digest realm="r", qop="auth", nonce="abc", domain="/a/ http://other.example.com/x/", algorithm=SHA-256',
+            },
+          }),
+    );
+    const client = createClient({ transport, cookies: false, auth: digestAuth('u', 'p') });
+    await (await client.get('http://example.com/a/1')).text();
+    assert.equal(transport.requests.length, 2);
+    await (await client.get('http://example.com/a/2')).text();
+    assert.equal(transport.requests.length, 3, 'inside /a/: preemptive');
+    assert.match(transport.requests[2]?.headers.get('authorization') ?? '', /nc=00000002/);
+    await (await client.get('http://example.com/b/1')).text();
+    assert.equal(transport.requests.length, 5, 'outside the domain: challenged again');
+    assert.equal(transport.requests[3]?.headers.get('authorization'), null);
+  });
+});
