@@ -1,0 +1,106 @@
+/**
+ * Transport features that need real peers (proxies, TLS, unix sockets), exercised in Deno and
+ * Bun: the host starts the peers, a small script in the runtime makes each request through
+ * the built transport (`dist/transports/<runtime>/index.js`) and prints one JSON line per
+ * scenario; the host asserts on them.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { root } from './build.js';
+
+const run = promisify(execFile);
+
+/** One request to make in the runtime. */
+export interface Scenario {
+  readonly label: string;
+  /** Options for createDenoTransport / createBunTransport. */
+  readonly transport: Record<string, unknown>;
+  readonly url: string;
+}
+
+/** What the runtime saw. */
+export interface ScenarioResult {
+  readonly label: string;
+  readonly status?: number;
+  readonly body?: string;
+  readonly error?: { name: string; code?: string; capability?: string; message: string };
+}
+
+const script = `
+const [entry, factory, scenarios] = JSON.parse(globalThis.Deno ? Deno.args[0] : process.argv[2]);
+const mod = await import(entry);
+for (const s of JSON.parse(scenarios)) {
+  let out;
+  try {
+    const client = mod.createClient({ cookies: false, retry: false, transport: mod[factory](s.transport) });
+    const res = await client.get(s.url, { timeout: 10000 });
+    out = { label: s.label, status: res.status, body: await res.text() };
+    await client.close();
+  } catch (e) {
+    out = { label: s.label, error: { name: e?.name, code: e?.code, capability: e?.capability, message: String(e?.message ?? e) } };
+  }
+  console.log('FEATURE ' + JSON.stringify(out));
+}
+globalThis.Deno ? Deno.exit(0) : process.exit(0);
+`;
+
+/** Runs the scenarios in `command args…`; resolves with one result per scenario label. */
+export async function runScenarios(
+  command: string,
+  args: readonly string[],
+  entry: string,
+  factory: string,
+  scenarios: readonly Scenario[],
+): Promise<Map<string, ScenarioResult>> {
+  const dir = join(root, '.tmp', `features-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'features.mjs');
+  writeFileSync(file, script);
+  const { stdout } = await run(command, [...args, file, JSON.stringify([entry, factory, JSON.stringify(scenarios)])], {
+    cwd: root,
+    timeout: 120_000,
+    maxBuffer: 8 * 1024 * 1024,
+  });
+  const out = new Map<string, ScenarioResult>();
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('FEATURE ')) continue;
+    const r = JSON.parse(line.slice('FEATURE '.length)) as ScenarioResult;
+    out.set(r.label, r);
+  }
+  return out;
+}
+
+/** An HTTP server answering `via <Via header or 'direct'>`, on 127.0.0.1:0 or a unix socket. */
+export async function startPlainServer(socketPath?: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => res.end(`via ${req.headers.via ?? 'direct'}`));
+  await new Promise<void>((resolve) => (socketPath ? server.listen(socketPath, resolve) : server.listen(0, '127.0.0.1', resolve)));
+  const url = socketPath ? 'http://localhost/unix' : `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** An HTTPS server with `cert`/`key`; with `clientCa`, a client certificate is required. */
+export async function startTlsServer(cert: string, key: string, clientCa?: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = https.createServer(
+    { cert, key, ...(clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: true } : {}) },
+    (req, res) => res.end(`tls ${(req.socket as import('node:tls').TLSSocket).getPeerCertificate()?.subject?.CN ?? 'anonymous'}`),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://localhost:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
