@@ -67,13 +67,24 @@ function materialise(r: FerryRequest): Request {
   return s.real;
 }
 
+/** Parts createRequest() hands to the next FerryRequest constructor call. */
+let preset: Pick<RequestState, 'url' | 'method' | 'list' | 'redirect'> | null = null;
+
 /**
  * A `Request` whose parts ferry can read cheaply. Construct it like a `Request`; ferry's own
  * requests come from `createRequest()`.
  */
 export class FerryRequest extends Request {
   constructor(input: RequestInfo | URL, init?: RequestInit) {
+    const known = preset;
+    preset = null;
     super(input, init);
+    if (known !== null) {
+      // From createRequest(): the parts are known already (parsing the URL again and copying
+      // the headers cost as much as the Request itself where requests cannot be lazy).
+      (this as unknown as { [kState]: RequestState })[kState] = { ...known, headers: null, body: null, real: this };
+      return;
+    }
     const list: [string, string][] = [];
     (Reflect.get(proto, 'headers', this) as Headers).forEach((v, k) => list.push([k, v]));
     (this as unknown as { [kState]: RequestState })[kState] = {
@@ -224,6 +235,7 @@ export function createRequest(fields: RequestFields): FerryRequest {
     init.body = streamOfBody(fields.body);
     init.duplex = 'half';
   }
+  preset = { url: fields.url, method: fields.method, list: fields.headers, redirect: init.redirect as RequestRedirect };
   const r = new FerryRequest(fields.url, init);
   (state(r) as { body: RequestBody | null }).body = fields.body;
   return r;
