@@ -278,25 +278,42 @@ export class FerryResponse extends Response {
 }
 
 const streamTakers: readonly (string | symbol)[] = ['getReader', 'pipeTo', 'pipeThrough', 'tee', 'values', Symbol.asyncIterator];
+const kWatched = Symbol('ferry.watched');
+let watchedProto: object | undefined;
 
-/**
- * Marks the response consumed by its stream as soon as anything starts reading `res.body`
- * (a reader, `for await`, a pipe), so a later `text()` throws StreamConsumedError instead of
- * returning an empty body. Merely touching `res.body` consumes nothing, as in fetch.
- */
-function watchStream(stream: ReadableStream<Uint8Array>, s: ResponseState): ReadableStream<Uint8Array> {
+/** A ReadableStream prototype whose reading methods first mark the owning response consumed. */
+function watchedPrototype(): object {
+  if (watchedProto) return watchedProto;
+  const proto = Object.create(ReadableStream.prototype) as Record<string | symbol, unknown>;
   for (const key of streamTakers) {
-    const original = (stream as unknown as Record<string | symbol, unknown>)[key];
+    const original = (ReadableStream.prototype as unknown as Record<string | symbol, unknown>)[key];
     if (typeof original !== 'function') continue;
-    Object.defineProperty(stream, key, {
+    Object.defineProperty(proto, key, {
       configurable: true,
       writable: true,
-      value(this: unknown, ...args: unknown[]): unknown {
-        s.consumer ??= 'the body stream (res.body)';
+      value(this: { [kWatched]?: ResponseState }, ...args: unknown[]): unknown {
+        const s = this[kWatched];
+        if (s) s.consumer ??= 'the body stream (res.body)';
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       },
     });
   }
+  watchedProto = proto;
+  return proto;
+}
+
+/**
+ * Marks the response consumed by its stream as soon as anything starts reading `res.body`
+ * (a reader, `for await`, a pipe), so a later `text()` throws StreamConsumedError instead of
+ * returning an empty body. Merely touching `res.body` consumes nothing, as in fetch. Costs
+ * one prototype switch, and only when `res.body` is touched.
+ */
+function watchStream(stream: ReadableStream<Uint8Array>, s: ResponseState): ReadableStream<Uint8Array> {
+  const proto = Object.getPrototypeOf(stream);
+  if (proto === ReadableStream.prototype) Object.setPrototypeOf(stream, watchedPrototype());
+  else if (proto !== watchedProto) return stream; // a foreign stream class: left as it is
+  // a stream handed on by deriveResponse now belongs to the new response
+  (stream as unknown as { [kWatched]: ResponseState })[kWatched] = s;
   return stream;
 }
 

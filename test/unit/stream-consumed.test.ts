@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createClient, FerryResponse, type Middleware, type ResponseSource, StreamConsumedError } from '../../src/core/index.js';
+import {
+  createClient,
+  deriveResponse,
+  FerryResponse,
+  type Middleware,
+  type ResponseSource,
+  StreamConsumedError,
+} from '../../src/core/index.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 const readers = ['text', 'json', 'arrayBuffer', 'bytes', 'blob', 'formData'] as const;
@@ -131,4 +138,17 @@ test('a body is readable once in the normal case (no false positives)', async ()
     await read(res, how);
     assert.equal(res.bodyUsed, true);
   }
+});
+
+test('a derived response whose stream was touched on the original: reading it counts for the derived one', async () => {
+  const original = sourced('handed on');
+  assert.ok(original.body); // touched, not read
+  const derived = deriveResponse(original, { status: 201 });
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of derived.body as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
+  assert.equal(Buffer.concat(chunks).toString(), 'handed on');
+  const e = await consumedError(derived.text());
+  assert.match(e.message, /body stream/);
+  const o = await consumedError(original.text());
+  assert.match(o.message, /middleware/, 'the original says it was handed on');
 });
