@@ -1,7 +1,8 @@
 /**
  * The browser bundle: dist/index.js (the `browser` and `default` condition) and
  * dist/transports/browser/index.js reach no node:*, Node builtin, undici, ws or socks code,
- * and bundle for the browser (esbuild, platform browser) without any Node polyfill.
+ * and bundle for the browser (esbuild, platform browser) without any Node polyfill. The Deno
+ * and Bun entries reach none of it either.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -36,7 +37,15 @@ const nodeOnly = (spec: string): boolean =>
 
 before(() => ensureDist());
 
-for (const entry of ['index.js', 'transports/browser/index.js']) {
+// The Deno and Bun entries too: Bun resolves a bare 'undici' to a stub, so neither may reach it.
+for (const entry of [
+  'index.js',
+  'transports/browser/index.js',
+  'index.deno.js',
+  'transports/deno/index.js',
+  'index.bun.js',
+  'transports/bun/index.js',
+]) {
   test(`dist/${entry} reaches no node:*, undici, ws or socks code`, () => {
     const { files, bare } = graph(join(dist, entry));
     assert.ok(files.size > 1, 'the entry imports its chunks');
