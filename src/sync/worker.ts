@@ -5,13 +5,23 @@
  * @module
  */
 import { workerData } from 'node:worker_threads';
-import type { CallMessage, ReplyMessage, WorkerInit } from './protocol.js';
+import type { CallMessage, ReplyMessage, WireError, WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const flag = new Int32Array(init.flag);
 
 function reply(message: ReplyMessage, transfer: ArrayBuffer[] = []): void {
-  init.port.postMessage(message, transfer);
+  try {
+    init.port.postMessage(message, transfer);
+  } catch (e) {
+    // never leave the caller blocked: a reply that cannot be cloned becomes an error reply
+    const what = `the sync worker could not send its reply: ${e instanceof Error ? e.message : String(e)}`;
+    init.port.postMessage({
+      seq: message.seq,
+      ok: false,
+      error: { ferry: false, name: 'Error', message: what, code: undefined, fields: {} },
+    });
+  }
   Atomics.store(flag, 0, message.seq);
   Atomics.notify(flag, 0);
 }
@@ -57,13 +67,22 @@ async function start(): Promise<void> {
           const response = await wire.responseToWire(res, init.maxBodyBytes, request);
           reply({ seq: call.seq, ok: true, response }, response.body ? [response.body] : []);
         } catch (e) {
-          reply({ seq: call.seq, ok: false, error: await wire.errorToWire(e, init.maxBodyBytes) });
+          reply({ seq: call.seq, ok: false, error: await describeError(wire, e) });
         }
       })();
     });
     reply({ seq: 1, ok: true });
   } catch (e) {
-    reply({ seq: 1, ok: false, error: await wire.errorToWire(e, init.maxBodyBytes) });
+    reply({ seq: 1, ok: false, error: await describeError(wire, e) });
+  }
+}
+
+/** The error as data; if even that fails, a plain one with its message. */
+async function describeError(wire: typeof import('./wire.js'), e: unknown): Promise<WireError> {
+  try {
+    return await wire.errorToWire(e, init.maxBodyBytes);
+  } catch {
+    return { ferry: false, name: 'Error', message: e instanceof Error ? e.message : String(e), code: undefined, fields: {} };
   }
 }
 
