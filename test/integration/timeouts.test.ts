@@ -136,3 +136,17 @@ test('no listener is left on a long-lived signal after many requests (read, unre
   }
   assert.ok(await eventually(() => getEventListeners(controller.signal, 'abort').length === 0));
 });
+
+test('a phase timeout is retried for idempotent requests; the total deadline is not', async (t) => {
+  let requests = 0;
+  const server = await createRawServer(t, () => {
+    requests++; // one request per connection: each attempt's request line arrived
+  });
+  const c = client(t, { retry: { limit: 1, backoff: () => 1 }, timeout: { headers: 50 } });
+  await assert.rejects(c.get(`${server.url}/stall`), isTimeout('headers'));
+  assert.ok(await eventually(() => requests === 2), `requests: ${requests}`);
+  const total = client(t, { retry: { limit: 3, backoff: () => 1 }, timeout: 80 });
+  await assert.rejects(total.get(`${server.url}/stall`), isTimeout('total'));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(requests, 3);
+});
