@@ -11,25 +11,15 @@
  */
 import { auth } from './auth/middleware.js';
 import type { ClientInternals } from './client.js';
-import type { Middleware } from './middleware.js';
 import { cookies } from './middleware/cookies.js';
 import { decompress } from './middleware/decompress.js';
 import { events, processedEvents } from './middleware/events.js';
 import { redirects } from './middleware/redirects.js';
 import { retry } from './middleware/retry.js';
 import { hopTimeouts, timeout } from './middleware/timeout.js';
+import type { Middleware } from './middleware.js';
 
 /** The built-in middleware for a client, in chain order. */
 export function defaultMiddleware(client: ClientInternals): Middleware[] {
-  return [
-    processedEvents(),
-    timeout(),
-    retry(),
-    redirects(),
-    cookies(client),
-    auth(),
-    decompress(client),
-    events(),
-    hopTimeouts(),
-  ];
+  return [processedEvents(), timeout(), retry(), redirects(), cookies(client), auth(), decompress(client), events(), hopTimeouts()];
 }

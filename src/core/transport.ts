@@ -4,8 +4,8 @@
  */
 import type { ExchangeContext } from './context.js';
 import type { Decoder } from './decoder.js';
-import type { FerryWebSocket, WebSocketHandler } from './websocket.js';
 import type { TimeoutPhase } from './errors.js';
+import type { FerryWebSocket, WebSocketHandler } from './websocket.js';
 
 /** What a transport can do; middleware steps aside or throws `CapabilityError` where it cannot. */
 export interface Capabilities {
