@@ -130,7 +130,7 @@ export function createSyncClient(options: SyncClientOptions = {}): SyncClient {
       const current = Atomics.load(flag, 0);
       if (current >= expected) continue;
       if (Atomics.load(flag, 1) === 1) {
-        closed = true;
+        close();
         throw new FerryError('the sync worker exited', undefined, 'ERR_SYNC_WORKER');
       }
       const left = deadline - Date.now();

@@ -206,6 +206,10 @@ test('a setup module brings middleware that cannot be copied; given options win'
     assert.ok(plain instanceof RangeError, 'a non-ferry error keeps its built-in class');
     assert.equal(plain.message, 'thrown by a setup middleware');
     assert.equal(isFerryError(plain), false);
+    const exited = thrown(() => c.get('echo', { headers: { 'x-exit': 'now' } }));
+    assert.ok(isFerryError(exited), 'a worker that dies mid-call is an error, not a hang');
+    assert.equal(exited.code, 'ERR_SYNC_WORKER');
+    assert.equal((thrown(() => c.get('hello')) as { code: string }).code, 'ERR_SYNC_WORKER');
   } finally {
     c.close();
   }
