@@ -57,6 +57,7 @@ const expectations: Record<string, RegExp[]> = {
     /url: '\/v1\.43\/containers\/json\?all=true',\n\s+host: 'docker\.local'/,
     /\{ method: 'POST', url: '\/jobs', host: 'api\.local' \}/,
   ],
+  'sync-client.ts': [/^200 \{ url: '\/config\?env=prod', retries: 3, features: \[ 'sync' \] \}$/m, /^200 \[ 301 \] \/config$/m],
   'digest-auth.ts': [
     /^200 hello ada, you asked for \/reports\?year=2024 \(algorithm SHA-256, nc 00000001\)$/m,
     /^200 hello ada, you asked for \/reports\/2025 \(algorithm SHA-256, nc 00000002\)$/m,

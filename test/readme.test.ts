@@ -69,6 +69,7 @@ const packageModules: Record<string, string> = {
   'ferry/mock': 'src/transports/mock/index.ts',
   'ferry/core': 'src/core/index.ts',
   'ferry/browser': 'src/transports/browser/index.ts',
+  'ferry/sync': 'src/sync/index.ts',
 };
 
 const work = mkdtempSync(join(tmpdir(), 'ferry-readme-'));
@@ -208,6 +209,7 @@ const exampleModules: Record<string, string> = {
   '../src/index.node.js': 'ferry',
   '../src/transports/mock/index.js': 'ferry/mock',
   '../src/transports/node/index.js': 'ferry/node',
+  '../src/sync/index.js': 'ferry/sync',
 };
 
 function importedNames(lines: readonly string[], map: (from: string) => string): Map<string, Set<string>> {
