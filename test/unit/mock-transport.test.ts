@@ -118,6 +118,14 @@ describe('mock transport: msw handlers', () => {
     assert.equal(res.headers.get('x-n'), '3');
   });
 
+  test('a HEAD answer has no body, whatever the handler returned', async () => {
+    const transport = createMockTransport([http.head(`${api}/h`, () => HttpResponse.text('ignored', { headers: { 'x-h': '1' } }))]);
+    const res = await createClient({ transport, cookies: false }).head(`${api}/h`);
+    assert.equal(res.headers.get('x-h'), '1');
+    assert.equal(res.body, null);
+    assert.equal(await res.text(), '');
+  });
+
   test('use() puts handlers in front; reset() forgets them and the records', async () => {
     const transport = createMockTransport([http.get(`${api}/v`, () => HttpResponse.text('base'))]);
     const client = createClient({ transport, cookies: false });

@@ -40,7 +40,8 @@ export interface MockTransportOptions {
   /**
    * What happens to a request no handler answered (or one answered with msw's `passthrough()`):
    * `'error'` (default) rejects with a `TransportError` (code `ERR_MOCK_UNHANDLED`) naming
-   * method and URL; a `Transport` gets the request instead (pass-through to a real network).
+   * method and URL; a `Transport` gets the request instead (pass-through to a real network),
+   * and is closed by the mock transport's `close()`.
    */
   onUnhandled?: 'error' | Transport;
   /** Capabilities to pretend (e.g. `{ manualRedirects: false, cookieHeaders: false }` to act like a browser). */
@@ -243,6 +244,11 @@ export function createMockTransport(
       return onUnhandled.send(deriveRequest(request, { body: replayable(record.body) }), ctx);
     }
     if (res.type === 'error') throw new TransportError(describe('network error (mocked)', exchange), { request });
+    if (record.method === 'HEAD') {
+      // As on the wire: a HEAD answer has headers only, whatever the handler put in the body.
+      void res.body?.cancel().catch(() => {});
+      return deriveResponse(res, { url: record.url, request, body: null, redirected: false });
+    }
     return deriveResponse(res, { url: record.url, request, body: bodySource(res, ctx.signal), redirected: false });
   }
 
