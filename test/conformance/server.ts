@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import zlib from 'node:zlib';
+import { WebSocketServer } from 'ws';
 
 export interface ConformanceServers {
   /** `http://127.0.0.1:PORT` of the main server. */
@@ -195,6 +196,16 @@ function handler(statics: StaticRoots, page: string): http.RequestListener {
   };
 }
 
+/** `/ws`: first message reports the upgrade's protocol and x-ws header, then echoes. */
+function attachWebSocket(server: http.Server): WebSocketServer {
+  const wss = new WebSocketServer({ server, path: '/ws', handleProtocols: (protocols) => [...protocols][0] ?? false });
+  wss.on('connection', (socket, req) => {
+    socket.send(JSON.stringify({ protocol: socket.protocol, header: req.headers['x-ws'] ?? null }));
+    socket.on('message', (data, binary) => socket.send(binary ? data : data.toString()));
+  });
+  return wss;
+}
+
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -208,6 +219,7 @@ export async function startConformanceServers(
   const main = http.createServer(handler(statics, page));
   const other = http.createServer(handler({}, page));
   const closed = http.createServer();
+  const wss = attachWebSocket(main);
   const baseURL = await listen(main);
   const otherURL = await listen(other);
   const closedURL = await listen(closed);
@@ -217,6 +229,8 @@ export async function startConformanceServers(
     otherURL,
     closedURL,
     close: async () => {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
       for (const s of [main, other]) {
         s.closeAllConnections();
         await new Promise<void>((resolve) => s.close(() => resolve()));

@@ -11,6 +11,7 @@ import { bodyCases } from './cases-bodies.js';
 import { encodingCases } from './cases-encoding.js';
 import { errorCases } from './cases-errors.js';
 import { redirectCases } from './cases-redirects.js';
+import { websocketCases } from './cases-websocket.js';
 
 /** Where the suite runs and what it talks to. */
 export interface SuiteEnv {
@@ -87,7 +88,7 @@ export function defineTransportSuite(makeClient: MakeClient, env: SuiteEnv): Con
     },
   };
   void probe.close();
-  return [...basicCases(ctx), ...bodyCases(ctx), ...redirectCases(ctx), ...encodingCases(ctx), ...errorCases(ctx)];
+  return [...basicCases(ctx), ...bodyCases(ctx), ...redirectCases(ctx), ...encodingCases(ctx), ...errorCases(ctx), ...websocketCases(ctx)];
 }
 
 function show(v: unknown): string {

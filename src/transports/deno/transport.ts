@@ -21,6 +21,7 @@ import {
   DecodingError,
   decompress,
   describe,
+  EventRegistry,
   type ExchangeContext,
   FerryResponse,
   nativeWebSocket,
@@ -223,7 +224,14 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
 
   // Core's decompress() over the raw exchange decodes what Deno left encoded.
   const raw: Transport = { name: 'deno', capabilities: { ...capabilities, rawBody: true }, decoders: brotli(), send: exchange };
-  const decoding = decompress({ transport: raw, config: { decoders: {} } } as unknown as ClientInternals);
+  const internals: ClientInternals = {
+    transport: raw,
+    config: { decoders: {}, headers: [] } as unknown as ClientInternals['config'],
+    events: new EventRegistry(),
+    jar: undefined,
+    requestHeaders: [],
+  };
+  const decoding = decompress(internals);
   const send = (request: Request, ctx: ExchangeContext): Promise<Response> => decoding(request, exchange, ctx);
 
   return {
