@@ -8,6 +8,7 @@ import { defaultMiddleware } from './chain.js';
 import type { ExchangeContext } from './context.js';
 import { CapabilityError, describe, HTTPStatusError, InvalidOptionError, scrubUrl } from './errors.js';
 import { type EventListeners, type EventName, EventRegistry } from './events.js';
+import type { HeaderList } from './headers.js';
 import { compose, type Next } from './middleware.js';
 import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolveClientOptions, validateListeners } from './options.js';
 import { prepareRequest } from './prepare.js';
@@ -61,6 +62,13 @@ export interface ClientInternals {
   readonly events: EventRegistry;
   /** The jar, or undefined (set by the cookies middleware factory when cookies are on). */
   jar: CookieJar | undefined;
+  /**
+   * The header list every request starts from: the client's `headers` plus defaults that a
+   * middleware factory adds once per client (decompress's Accept-Encoding), so that the
+   * middleware need not derive every request to add them (where requests cannot be lazy, as
+   * on Node 24, each derived request is a whole second `Request`).
+   */
+  requestHeaders: HeaderList;
 }
 
 /**
@@ -85,14 +93,16 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
       if (fn) events.on(name as EventName, fn as never);
     }
   }
-  const internals: ClientInternals = { config, transport, events, jar: undefined };
+  const internals: ClientInternals = { config, transport, events, jar: undefined, requestHeaders: config.headers };
   const send: Next = (request, ctx) => transport.send(request, ctx);
   const middleware = [...config.middleware, ...defaultMiddleware(internals)];
   const chain = compose(middleware, send);
+  const requestConfig: ResolvedClientOptions =
+    internals.requestHeaders === config.headers ? config : Object.freeze({ ...config, headers: internals.requestHeaders });
 
   async function run(input: RequestInfo | URL, init: FerryInit | undefined, method?: string): Promise<FerryResponse> {
     if (isPlatformScheme(input)) return deriveResponse(await globalThis.fetch(input as RequestInfo, init as RequestInit), {});
-    const prepared = prepareRequest(config, input, init, method);
+    const prepared = prepareRequest(requestConfig, input, init, method);
     const { signal } = prepared;
     if (signal?.aborted) throw signal.reason;
     if (prepared.options.expectContinue !== false && !transport.capabilities.expectContinue)

@@ -106,6 +106,10 @@ export function decompress(internals: ClientInternals): Middleware {
     ...internals.config.decoders,
   });
   const accept = acceptEncodingFor(decoders);
+  // Every request of this client starts with it (see ClientInternals.requestHeaders): the
+  // check below then finds it and derives nothing.
+  if (rawBody && accept !== '' && headerValue(internals.requestHeaders, 'accept-encoding') === null)
+    internals.requestHeaders = [...internals.requestHeaders, ['accept-encoding', accept]];
   let lastIn: HeaderList | null = null;
   let lastOut: HeaderList | null = null;
 
@@ -114,7 +118,7 @@ export function decompress(internals: ClientInternals): Middleware {
     if (!rawBody) return next(request, ctx);
     let out = request;
     const parts = requestParts(request);
-    if (accept !== '') {
+    if (accept !== '' && !(parts.headers instanceof Headers && parts.headers.has('accept-encoding'))) {
       const list = parts.headers instanceof Headers ? headerList(request) : parts.headers;
       if (list !== lastIn) {
         lastIn = list;

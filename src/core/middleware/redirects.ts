@@ -108,11 +108,20 @@ function locationURL(location: string, current: URL): URL | null {
   return target;
 }
 
-async function follow(first: Response, request: Request, next: Next, ctx: ExchangeContext): Promise<Response> {
+async function follow(
+  first: Response,
+  request: Request,
+  firstBody: RequestBody | null,
+  next: Next,
+  ctx: ExchangeContext,
+): Promise<Response> {
   const { maxRedirects, redirectPolicy, sensitiveHeaders } = ctx.options;
   const history: FerryResponse[] = [];
   let res = first;
   let req = request;
+  // The body of the hop as it was handed on: a transport that reads the Request it is given
+  // consumes that Request's stream, but the source stays replayable.
+  let sentBody = firstBody;
   let url = requestParts(request).url;
   for (;;) {
     const location = responseHeader(res, 'location');
@@ -139,7 +148,7 @@ async function follow(first: Response, request: Request, next: Next, ctx: Exchan
       target.password = '';
     }
     const step = redirectStep(res.status, method, redirectPolicy);
-    const body: RequestBody | null = step?.keepBody ? requestParts(req).body : null;
+    const body: RequestBody | null = step?.keepBody ? sentBody : null;
     // Never resend a one-shot body empty: the 3xx is the answer.
     if (step === null || (body !== null && body.replay === null)) return finish(res, req, url, history);
     if (history.length >= maxRedirects) {
@@ -151,7 +160,8 @@ async function follow(first: Response, request: Request, next: Next, ctx: Exchan
     // fetch: a hop whose method changes drops the body and its Content-* headers
     const dropContent = step.method !== method;
     const headers = nextHeaders(headerList(req), crossOrigin, dropContent, sensitiveHeaders);
-    req = deriveRequest(req, { url: target, method: step.method, headers, body: body === null ? null : (body.replay?.() ?? null) });
+    sentBody = body === null ? null : (body.replay?.() ?? null);
+    req = deriveRequest(req, { url: target, method: step.method, headers, body: sentBody });
     url = target;
     res = await next(req, ctx);
     if (!isRedirect(res.status)) return finish(res, req, url, history);
@@ -168,6 +178,7 @@ async function follow(first: Response, request: Request, next: Next, ctx: Exchan
  */
 export function redirects(): Middleware {
   return async (request, next, ctx) => {
+    const sentBody = requestParts(request).body;
     const res = await next(request, ctx);
     if (!isRedirect(res.status)) return res;
     const mode = ctx.options.redirect;
@@ -176,6 +187,6 @@ export function redirects(): Middleware {
       discardBody(res);
       throw new RedirectError(describe(`redirect ${res.status} with redirect: 'error'`, request), res, { request });
     }
-    return follow(res, request, next, ctx);
+    return follow(res, request, sentBody, next, ctx);
   };
 }

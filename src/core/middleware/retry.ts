@@ -92,7 +92,9 @@ export function retry(): Middleware {
       if (ctx.events.has('beforeRetry')) ctx.events.emit('beforeRetry', current, info);
       const delay = info.delay;
       await sleep(delay, ctx.signal);
-      current = deriveRequest(request, {});
+      // From the body as it was before sending: the transport may have consumed the stream of
+      // the Request it was given, the replayable source is intact.
+      current = deriveRequest(request, { body: body === null ? null : (body.replay?.() ?? body) });
     }
   };
   // The idle path is not async: no extra promise or microtask per request.
