@@ -70,6 +70,8 @@ const packageModules: Record<string, string> = {
   'ferry/core': 'src/core/index.ts',
   'ferry/browser': 'src/transports/browser/index.ts',
   'ferry/sync': 'src/sync/index.ts',
+  'ferry/deno': 'src/transports/deno/index.ts',
+  'ferry/bun': 'src/transports/bun/index.ts',
 };
 
 const work = mkdtempSync(join(tmpdir(), 'ferry-readme-'));
@@ -134,6 +136,8 @@ for (const [n, block] of checked.entries()) {
   programs.push({ name: `run-${n}-line-${block.line}`, source: rewriteImports(source), expected });
 }
 
+const factories: Record<string, string> = { deno: 'createDenoTransport', bun: 'createBunTransport' };
+
 function optionsProgram(block: Checked): Program {
   const body: string[] = [];
   for (const [name, , , example] of rows(block)) {
@@ -142,7 +146,11 @@ function optionsProgram(block: Checked): Program {
     if (block.arg === 'client') body.push(`clients.push(createClient(${key === 'transport' ? `{ ${ex} }` : `{ transport, ${ex} }`}));`);
     else if (block.arg === 'request')
       body.push(`await client.fetch('https://api.example.com/x', { ${key === 'method' ? '' : "method: 'POST', "}${ex} });`);
-    else body.push(`await createNodeTransport({ ${ex} }).close();`);
+    else if (block.arg === 'node') body.push(`await createNodeTransport({ ${ex} }).close();`);
+    else if (block.arg === 'mock') body.push(`await createMockTransport([], { ${ex} }).close?.();`);
+    else if (block.arg === 'browser') body.push(`createBrowserTransport({ ${ex} });`);
+    // Deno's and Bun's transports need their runtime (Deno.createHttpClient …): options are type-checked only.
+    else body.push(`void (() => ${factories[block.arg] ?? 'missing'}({ ${ex} }));`);
   }
   const source = [
     "import { Agent, buildConnector } from 'undici';",
@@ -150,6 +158,11 @@ function optionsProgram(block: Checked): Program {
     "import { basicAuth, createClient, type Client } from 'ferry';",
     "import { createNodeTransport } from 'ferry/node';",
     "import { createMockTransport } from 'ferry/mock';",
+    "import { createBrowserTransport } from 'ferry/browser';",
+    "import { createDenoTransport, type DenoHttpClient } from 'ferry/deno';",
+    "import { createBunTransport } from 'ferry/bun';",
+    'const myHttpClient = { close() {} } as unknown as DenoHttpClient;',
+    'void createBrowserTransport; void createDenoTransport; void createBunTransport; void myHttpClient;',
     "const transport = createMockTransport(() => new Response('ok'));",
     'const client = createClient({ transport });',
     'const clients: Client[] = [];',
@@ -260,9 +273,17 @@ test('the options tables list every option in the code', () => {
   const request = table('request');
   for (const k of interfaceKeys('src/core/options.ts', 'FerryRequestOptions'))
     assert.ok(request.has(k) || client.has(k), `request option ${k} is documented`);
-  const node = table('node');
-  for (const k of interfaceKeys('src/transports/node/node-options.ts', 'NodeTransportOptions'))
-    assert.ok(node.has(k), `node option ${k} is documented`);
+  const transports: [string, string, string][] = [
+    ['node', 'src/transports/node/node-options.ts', 'NodeTransportOptions'],
+    ['browser', 'src/transports/browser/transport.ts', 'BrowserTransportOptions'],
+    ['deno', 'src/transports/deno/transport.ts', 'DenoTransportOptions'],
+    ['bun', 'src/transports/bun/transport.ts', 'BunTransportOptions'],
+    ['mock', 'src/transports/mock/transport.ts', 'MockTransportOptions'],
+  ];
+  for (const [arg, file, name] of transports) {
+    const documented = table(arg);
+    for (const k of interfaceKeys(file, name)) assert.ok(documented.has(k), `${arg} option ${k} is documented`);
+  }
 });
 
 test('the runtimes table says what the transports declare', async () => {
