@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { root } from './build.js';
+import { runtimeEnv } from './host.js';
 
 const run = promisify(execFile);
 
@@ -63,6 +64,7 @@ export async function runScenarios(
   writeFileSync(file, script);
   const { stdout } = await run(command, [...args, file, JSON.stringify([entry, factory, JSON.stringify(scenarios)])], {
     cwd: root,
+    env: runtimeEnv(),
     timeout: 120_000,
     maxBuffer: 8 * 1024 * 1024,
   });

@@ -34,6 +34,11 @@ export function requireRuntime(t: TestContext, name: keyof typeof runtimePaths):
   return null;
 }
 
+/** The environment for a child runtime: nothing may leave loopback (no update checks). */
+export function runtimeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', BUN_DISABLE_TELEMETRY: '1', DO_NOT_TRACK: '1', ...extra };
+}
+
 /** What a harness run produced. */
 export interface HarnessOutcome {
   readonly transport: string | undefined;
@@ -75,7 +80,7 @@ export class OutcomeCollector {
 export function runHarness(command: string, args: readonly string[], harness: HarnessArgs, timeoutMs = 240_000): Promise<HarnessOutcome> {
   return new Promise((resolve) => {
     const collector = new OutcomeCollector();
-    const child = spawn(command, [...args, JSON.stringify(harness)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args, JSON.stringify(harness)], { cwd: root, env: runtimeEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let buffered = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {

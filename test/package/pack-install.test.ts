@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ensureDist, root } from '../conformance/build.js';
-import { requireRuntime } from '../conformance/host.js';
+import { requireRuntime, runtimeEnv } from '../conformance/host.js';
 import { createEchoServer, type TestServer } from '../helpers/server.js';
 
 const run = promisify(execFile);
@@ -70,7 +70,7 @@ interface Report {
 async function consume(command: string, args: string[]): Promise<Report> {
   const { stdout } = await run(command, args, {
     cwd: project,
-    env: { ...process.env, FERRY_URL: `${server.url}/echo` },
+    env: runtimeEnv({ FERRY_URL: `${server.url}/echo` }),
     timeout: 60_000,
   });
   return JSON.parse(stdout.trim().split('\n').pop() as string) as Report;
