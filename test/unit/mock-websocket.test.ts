@@ -119,3 +119,20 @@ test('a handler that greets and closes at once: the greeting arrives before the 
   assert.deepEqual(received, ['one', 'two']);
   assert.deepEqual(await closed, { code: 4000, reason: 'full' });
 });
+
+test('an unmatched upgrade goes to the onUnhandled transport when it can upgrade', async () => {
+  const seen: string[] = [];
+  const real = createMockTransport([
+    chat.addEventListener('connection', ({ client }) => {
+      seen.push(client.url.href);
+      client.close(1000, 'from the fallback');
+    }),
+  ]);
+  const transport = createMockTransport([], { onUnhandled: real });
+  const socket = await createClient({ transport }).websocket('wss://chat.example.com/room/5');
+  const closed = nextClose(socket);
+  assert.deepEqual(await closed, { code: 1000, reason: 'from the fallback' });
+  assert.deepEqual(seen, ['wss://chat.example.com/room/5']);
+  assert.equal(transport.requests.length, 1);
+  assert.equal(real.requests.length, 1);
+});

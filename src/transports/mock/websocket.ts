@@ -100,6 +100,11 @@ class MockServerConnection {
   }
 }
 
+/** Resolves on a later task: what arrives "from the network" never beats the caller's next line. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 function wsUrl(httpUrl: string): string {
   return httpUrl.replace(/^http/i, 'ws');
 }
@@ -126,7 +131,7 @@ export async function connectMockWebSocket(
   const deliver = (data: Data): void => {
     delivery = delivery.then(async () => {
       const message = await toMessage(data);
-      await new Promise((r) => setTimeout(r, 0));
+      await nextTask();
       if (socket) webSocketFeed(socket).message(message);
     });
   };
@@ -136,7 +141,7 @@ export async function connectMockWebSocket(
     if (!byClient) client.dispatch(closeEvent(code, reason, true));
     closing = { code, reason };
     // Before the socket opened, the close is delivered after the pending messages (below).
-    if (open) delivery = delivery.then(() => socket && webSocketFeed(socket).close(code, reason, true));
+    if (open) delivery = delivery.then(nextTask).then(() => socket && webSocketFeed(socket).close(code, reason, true));
   };
   const client = new MockClientConnection(
     url,
@@ -191,7 +196,7 @@ export async function connectMockWebSocket(
   if (closed) {
     const s = socket;
     const { code, reason } = closing;
-    delivery = delivery.then(() => webSocketFeed(s).close(code, reason, true));
+    delivery = delivery.then(nextTask).then(() => webSocketFeed(s).close(code, reason, true));
   }
   return socket;
 }
