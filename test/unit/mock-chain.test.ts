@@ -179,6 +179,32 @@ describe('mock transport under the default chain', () => {
     await assert.rejects(client.get(`${a}/slow`, { timeout: 30 }), (e: unknown) => (e as { code?: string }).code === 'ERR_TIMEOUT');
   });
 
+  test('a mocked body that stalls hits bodyIdle, with the phase named', async () => {
+    const encoder = new TextEncoder();
+    const transport = createMockTransport([
+      http.get(`${a}/stall`, () => {
+        let sent = false;
+        const stream = new ReadableStream<Uint8Array>({
+          async pull(c) {
+            if (!sent) {
+              sent = true;
+              c.enqueue(encoder.encode('first'));
+              return;
+            }
+            await delay(2_000);
+            c.close();
+          },
+        });
+        return new HttpResponse(stream);
+      }),
+    ]);
+    const res = await createClient({ transport, retry: 0 }).get(`${a}/stall`, { timeout: { bodyIdle: 50 } });
+    await assert.rejects(
+      res.text(),
+      (e: unknown) => (e as { code?: string; phase?: string }).code === 'ERR_TIMEOUT' && (e as { phase?: string }).phase === 'bodyIdle',
+    );
+  });
+
   test('events fire for mocked exchanges, per hop', async () => {
     const transport = createMockTransport([
       http.get(`${a}/r`, () => new HttpResponse(null, { status: 302, headers: { location: '/t' } })),
