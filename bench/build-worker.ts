@@ -8,9 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-/** Builds the worker bundle under bench/results/.build/ and returns its path. */
+/**
+ * Builds the worker bundle and returns its path: under node_modules/.cache/ferry-bench/, where
+ * its bare imports resolve to the project's node_modules and no linter or test runner looks.
+ */
 export async function buildWorker(root: string): Promise<string> {
-  const dir = join(root, 'bench/results/.build');
+  const dir = join(root, 'node_modules/.cache/ferry-bench');
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, `worker-${process.pid}.mjs`);
   await build({

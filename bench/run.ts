@@ -16,7 +16,7 @@
  * - `BENCH_CPU_PROF=dir`       run the ferry workers with --cpu-prof into dir
  * @module
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,6 +50,9 @@ function nodeBinaries(): string[] {
   return smoke || !existsSync(node24) ? [process.execPath] : [process.execPath, node24];
 }
 
+/** The worker running now, so an interrupt can end it. */
+let current: ChildProcess | null = null;
+
 function runWorker(node: string, worker: string, job: WorkerJob): Promise<WorkerResult> {
   const args = ['--expose-gc'];
   if (env.BENCH_CPU_PROF && job.client === 'ferry')
@@ -58,6 +61,7 @@ function runWorker(node: string, worker: string, job: WorkerJob): Promise<Worker
   const limitMs = smoke ? 60_000 : 600_000;
   return new Promise((resolvePromise, reject) => {
     const child = spawn(node, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -66,6 +70,7 @@ function runWorker(node: string, worker: string, job: WorkerJob): Promise<Worker
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      current = null;
       const line = out.trim().split('\n').at(-1) ?? '';
       if (code === 0 && line.startsWith('{')) return resolvePromise(JSON.parse(line) as WorkerResult);
       const why = signal === 'SIGKILL' ? `killed after ${limitMs} ms` : `exit ${code ?? signal}`;
@@ -91,6 +96,14 @@ function stamp(): string {
 async function main(): Promise<void> {
   const worker = await buildWorker(root);
   const server = await startBenchServer();
+  // Interrupted: end the worker and the server (nginx would outlive us), then exit.
+  const stop = (signal: NodeJS.Signals): void => {
+    current?.kill('SIGKILL');
+    rmSync(worker, { force: true });
+    void server.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const outDir = resolve(env.BENCH_OUT ?? join(root, 'bench/results'));
   mkdirSync(outDir, { recursive: true });
   const specs = scenarioSpecs(smoke);

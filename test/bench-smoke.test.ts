@@ -26,7 +26,11 @@ function run(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: str
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
+    // SIGTERM lets the run stop its server (nginx) and worker; SIGKILL only if it hangs.
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    }, 200_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
