@@ -13,7 +13,7 @@
  * - `BENCH_SCENARIOS=A,D`      a subset of scenarios
  * - `BENCH_SERVER=node|nginx`  force the server (default: nginx when installed)
  * - `BENCH_OUT=dir`            where reports go (default bench/results)
- * - `BENCH_CPU_PROF=dir`       run the ferry workers with --cpu-prof into dir
+ * - `BENCH_CPU_PROF=dir`       run the workers with --cpu-prof, profiles (and the worker bundle) into dir
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -55,8 +55,12 @@ let current: ChildProcess | null = null;
 
 function runWorker(node: string, worker: string, job: WorkerJob): Promise<WorkerResult> {
   const args = ['--expose-gc'];
-  if (env.BENCH_CPU_PROF && job.client === 'ferry')
-    args.push('--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`, `--cpu-prof-name=ferry-${job.scenario}-${Date.now()}.cpuprofile`);
+  if (env.BENCH_CPU_PROF)
+    args.push(
+      '--cpu-prof',
+      `--cpu-prof-dir=${env.BENCH_CPU_PROF}`,
+      `--cpu-prof-name=${job.client}-${job.scenario}-${Date.now()}.cpuprofile`,
+    );
   args.push(worker, JSON.stringify(job));
   const limitMs = smoke ? 60_000 : 600_000;
   return new Promise((resolvePromise, reject) => {
