@@ -226,6 +226,16 @@ export const lazyRequests: boolean = lazyWorks;
 /** Builds a FerryRequest; lazy where the runtime allows it, a real one elsewhere. */
 export function createRequest(fields: RequestFields): FerryRequest {
   if (lazyWorks) return lazy(fields);
+  const redirect = fields.redirect ?? 'follow';
+  if (fields.body === null && fields.method === 'GET' && redirect === 'follow') {
+    // Without an init dictionary the platform skips converting its every member: the plain
+    // GET (most requests) then costs a fifth less to build.
+    preset = { url: fields.url, method: 'GET', list: fields.headers, redirect };
+    const r = new FerryRequest(fields.url.href);
+    const headers = get('headers', r) as Headers;
+    for (const [name, value] of fields.headers) headers.append(name, value);
+    return r;
+  }
   const init: RequestInit & { duplex?: 'half' } = {
     method: fields.method,
     headers: fields.headers as [string, string][],
