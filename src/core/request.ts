@@ -18,6 +18,7 @@ interface RequestState {
   readonly url: URL;
   readonly method: string;
   readonly list: HeaderList;
+  /** The Headers handed out by `headers` (lazily built, or the real one's): null while untouched. */
   headers: Headers | null;
   readonly body: RequestBody | null;
   readonly redirect: RequestRedirect;
@@ -105,7 +106,8 @@ export class FerryRequest extends Request {
   }
   override get headers(): Headers {
     const s = state(this);
-    if (s.real) return get('headers', s.real) as Headers;
+    // Marked as touched (it may change now): requestParts() reads the list until then.
+    if (s.real) return (s.headers = get('headers', s.real) as Headers);
     s.headers ??= new Headers(s.list as [string, string][]);
     return s.headers;
   }
@@ -278,7 +280,8 @@ export function requestParts(request: Request): RequestParts {
         : realBody
           ? { source: realBody, length: s.body?.length ?? null, type: null, replay: null }
           : null;
-    return { url: s.url, method: s.method, headers: get('headers', s.real) as Headers, body };
+    // Headers nobody touched are still the list the request was built with.
+    return { url: s.url, method: s.method, headers: s.headers === null ? s.list : (get('headers', s.real) as Headers), body };
   }
   const stream = request.body;
   return {
