@@ -45,16 +45,16 @@ function normaliseMethod(method: string): string {
 }
 
 function bodyOf(init: FerryInit, method: string, url: URL): RequestBody | null | undefined {
-  const given = [
-    init.json !== undefined && 'json',
-    (init.form !== undefined || init.files !== undefined) && 'form/files',
-    init.body !== undefined && init.body !== null && 'body',
-  ].filter(Boolean);
-  if (given.length > 1)
+  const json = init.json !== undefined;
+  const form = init.form !== undefined || init.files !== undefined;
+  const body = init.body !== undefined && init.body !== null;
+  if (+json + +form + +body > 1) {
+    const given = [json && 'json', form && 'form/files', body && 'body'].filter(Boolean);
     throw new InvalidOptionError(
       'body',
       `${method} ${url.origin}${url.pathname}: give only one of json, form/files and body (got ${given.join(' and ')})`,
     );
+  }
   if (init.json !== undefined) return bodyFromJson(init.json);
   if (init.form !== undefined || init.files !== undefined) return bodyFromForm(init.form, init.files);
   if (init.body !== undefined && init.body !== null) return bodyFromInput(init.body);
