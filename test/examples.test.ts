@@ -25,7 +25,7 @@ const expectations: Record<string, RegExp[]> = {
     /todos: \[ \{ id: 1, title: 'ship it' \} \]/,
     /the server saw 2 requests/,
   ],
-  'mock-transport.ts': [/^# pass 4$/m, /^# fail 0$/m],
+  'mock-transport.ts': [/^(# |ℹ )pass 4$/m, /^(# |ℹ )fail 0$/m], // TAP on Node 20, the spec reporter on later Nodes
   'plain-fetch-vs-ferry.ts': [
     /^fetch: \{ url: '\/api\/items\?page=2', items: \[ 'a', 'b' \] \}$/m,
     /^ferry: \{ url: '\/api\/items\?page=2', items: \[ 'a', 'b' \] \}$/m,
