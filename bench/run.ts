@@ -62,7 +62,7 @@ function runWorker(node: string, worker: string, job: WorkerJob): Promise<Worker
       `--cpu-prof-name=${job.client}-${job.scenario}-${Date.now()}.cpuprofile`,
     );
   args.push(worker, JSON.stringify(job));
-  const limitMs = smoke ? 60_000 : 600_000;
+  const limitMs = smoke ? 60_000 : 240_000;
   return new Promise((resolvePromise, reject) => {
     const child = spawn(node, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     current = child;
@@ -118,6 +118,7 @@ async function main(): Promise<void> {
       const started = Date.now();
       const load0 = loadavg()[0] ?? 0;
       const samples: Sample[] = [];
+      const failed: string[] = [];
       console.error(
         `# Node ${version}: ${clients.length} clients × ${scenarios.length} scenarios × ${reps} repetition(s) against ${server.kind} at ${server.origin}`,
       );
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
               );
             } catch (e) {
               failures.push((e as Error).message);
+              failed.push(`rep ${rep + 1} ${scenario} ${client}: ${(e as Error).message.split('\n')[0]}`);
               console.error(`  rep ${rep + 1} ${scenario} ${client}: FAILED ${(e as Error).message}`);
             }
           }
@@ -159,9 +161,10 @@ async function main(): Promise<void> {
         specs,
         clients as ClientName[],
       );
+      const tail = failed.length ? `\n## Workers that failed (left out above)\n\n${failed.map((f) => `- ${f}`).join('\n')}\n` : '';
       const file = join(outDir, `${stamp()}-node${version.replace(/^v/, '')}${smoke ? '-smoke' : ''}.md`);
-      writeFileSync(file, `${report}\n`);
-      process.stdout.write(`${report}\n\nwritten to ${file}\n\n`);
+      writeFileSync(file, `${report}\n${tail}`);
+      process.stdout.write(`${report}\n${tail}\nwritten to ${file}\n\n`);
     }
   } finally {
     await server.stop();
