@@ -13,8 +13,8 @@
  * ├─ StreamConsumedError     ERR_STREAM_CONSUMED  a body read twice (TypeError)
  * ├─ InvalidOptionError      ERR_INVALID_OPTION   bad input, thrown before any I/O (TypeError)
  * ├─ CapabilityError         ERR_CAPABILITY   the transport cannot do what was asked
- * ├─ TooManyRedirectsError   ERR_TOO_MANY_REDIRECTS  history: Response[]
- * ├─ RedirectError           ERR_REDIRECT     unfollowable redirect (bad Location, refused scheme, one-shot body)
+ * ├─ TooManyRedirectsError   ERR_TOO_MANY_REDIRECTS  history: Response[] (TypeError, as fetch's)
+ * ├─ RedirectError           ERR_REDIRECT     unfollowable redirect, or any under redirect:'error' (TypeError, as fetch's)
  * ├─ HTTPStatusError         ERR_HTTP_STATUS  only with throwHttpErrors
  * ├─ AuthError               ERR_AUTH         e.g. an OAuth2 token endpoint refused
  * └─ WebSocketError          ERR_WEBSOCKET    upgrade refused (status, headers) or socket failure
@@ -74,8 +74,10 @@ export class FerryError extends Error {
     super(message, options(init));
     stamp(this, new.target.name, code, init);
   }
+  // `instanceof FerryError` holds for every ferry error (TypeError-based ones too, and
+  // across copies of the package); subclasses keep the ordinary prototype check.
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return isFerryError(value);
+    return this === FerryError ? isFerryError(value) : Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
 
@@ -173,19 +175,25 @@ export class CapabilityError extends FerryError {
 }
 
 /** More redirects than `maxRedirects`; `history` holds every response seen. */
-export class TooManyRedirectsError extends FerryError {
+export class TooManyRedirectsError extends TypeError {
+  declare readonly code: string;
+  declare readonly request?: Request;
   readonly history: readonly Response[];
   constructor(message: string, history: readonly Response[], init?: FerryErrorInit) {
-    super(message, init, 'ERR_TOO_MANY_REDIRECTS');
+    super(message, options(init));
+    stamp(this, new.target.name, 'ERR_TOO_MANY_REDIRECTS', init);
     this.history = history;
   }
 }
 
 /** A redirect that cannot be followed: unparsable Location, refused scheme, one-shot body. */
-export class RedirectError extends FerryError {
+export class RedirectError extends TypeError {
+  declare readonly code: string;
+  declare readonly request?: Request;
   readonly response: Response | undefined;
   constructor(message: string, response?: Response, init?: FerryErrorInit) {
-    super(message, init, 'ERR_REDIRECT');
+    super(message, options(init));
+    stamp(this, new.target.name, 'ERR_REDIRECT', init);
     this.response = response;
   }
 }

@@ -16,8 +16,8 @@ test('every error is branded, has a stable code, and network errors are TypeErro
     [new ferry.StreamConsumedError('x'), 'ERR_STREAM_CONSUMED', true],
     [new InvalidOptionError('opt', 'x'), 'ERR_INVALID_OPTION', true],
     [new CapabilityError('browser', 'proxy'), 'ERR_CAPABILITY', false],
-    [new ferry.TooManyRedirectsError('x', []), 'ERR_TOO_MANY_REDIRECTS', false],
-    [new ferry.RedirectError('x'), 'ERR_REDIRECT', false],
+    [new ferry.TooManyRedirectsError('x', []), 'ERR_TOO_MANY_REDIRECTS', true],
+    [new ferry.RedirectError('x'), 'ERR_REDIRECT', true],
     [new ferry.HTTPStatusError('x', new Response(null, { status: 500 })), 'ERR_HTTP_STATUS', false],
     [new ferry.AuthError('x', { error: 'invalid_client' }), 'ERR_AUTH', false],
     [new ferry.WebSocketError('x', { status: 401 }), 'ERR_WEBSOCKET', false],
@@ -45,4 +45,13 @@ test('cause is kept; messages scrub credentials', () => {
   assert.equal(e.message, 'GET http://127.0.0.1:1/x: connection refused');
   assert.equal(scrubUrl('https://a:b@h/p?q'), 'https://h/p?q');
   assert.equal(new CapabilityError('browser', 'proxy').message, 'the browser transport cannot do proxy');
+});
+
+test('regression: a subclass instanceof checks its own class, not the brand', () => {
+  const auth = new ferry.AuthError('x');
+  assert.ok(auth instanceof FerryError);
+  assert.equal(auth instanceof ferry.WebSocketError, false);
+  assert.equal(auth instanceof ferry.HTTPStatusError, false);
+  assert.equal(new ferry.TransportError('x') instanceof ferry.TimeoutError, false);
+  assert.ok(new ferry.TimeoutError('x', 'total') instanceof TransportError);
 });
