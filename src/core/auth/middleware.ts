@@ -60,6 +60,9 @@ async function drive(scheme: AuthScheme, request: Request, next: Next, ctx: Exch
     try {
       step = await flow.next(response);
     } catch (e) {
+      // With a one-shot body the flow may fail building a follow-up from the consumed
+      // request (real Requests refuse a disturbed body); the challenge is then the answer.
+      if (!resendable) return response;
       discardBody(response);
       throw e;
     }
