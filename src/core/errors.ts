@@ -74,12 +74,16 @@ export class FerryError extends Error {
     super(message, options(init));
     stamp(this, new.target.name, code, init);
   }
-  // `instanceof FerryError` holds for every ferry error (TypeError-based ones too, and
-  // across copies of the package); subclasses keep the ordinary prototype check.
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return this === FerryError ? isFerryError(value) : Function.prototype[Symbol.hasInstance].call(this, value);
-  }
 }
+
+// `instanceof FerryError` holds for every ferry error (TypeError-based ones too, and across
+// copies of the package); subclasses keep the ordinary prototype check. A plain function, so
+// `this` is the class on the right of `instanceof`.
+Object.defineProperty(FerryError, Symbol.hasInstance, {
+  value: function hasInstance(this: unknown, value: unknown): boolean {
+    return this === FerryError ? isFerryError(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+  },
+});
 
 /** Network failure: no response. A `TypeError`, like fetch's "fetch failed", but typed. */
 export class TransportError extends TypeError {

@@ -48,6 +48,7 @@ export {
   type Progress,
   type RetryInfo,
 } from './events.js';
+export { bodyFailure, type FetchExchange, fetchSource, mappedStream } from './fetch-source.js';
 export { checkHeader, type HeaderList, type HeadersInput, headerValue, mergeHeaders, normaliseHeaders } from './headers.js';
 export { cookies } from './middleware/cookies.js';
 export { acceptEncodingFor, decompress } from './middleware/decompress.js';
@@ -58,6 +59,7 @@ export { hopTimeouts, timeout } from './middleware/timeout.js';
 export { type BodyWatch, watchBody } from './middleware/watch-body.js';
 export { deflateDecoder, webDecoders } from './middleware/web-decoders.js';
 export { compose, type Middleware, type Next } from './middleware.js';
+export { nodeOptionsFor } from './node-options-for.js';
 export {
   type BackoffInput,
   type ClientOptions,

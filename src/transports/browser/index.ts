@@ -1,8 +1,14 @@
 /**
  * @module ferry/browser — the browser transport (globalThis.fetch).
  */
-import { type Client, type ClientOptions, createDefaultFetch, type FerryFetch, withDefaultTransport } from '../../core/index.js';
-import { nodeOptionsFor } from './node-options.js';
+import {
+  type Client,
+  type ClientOptions,
+  createDefaultFetch,
+  type FerryFetch,
+  nodeOptionsFor,
+  withDefaultTransport,
+} from '../../core/index.js';
 import { createBrowserTransport } from './transport.js';
 
 export { type BrowserTransportOptions, createBrowserTransport } from './transport.js';

@@ -13,8 +13,10 @@ import {
   type Capabilities,
   CapabilityError,
   describe,
+  type FetchExchange as Exchange,
   type ExchangeContext,
   FerryResponse,
+  fetchSource,
   nativeWebSocket,
   RedirectError,
   type RequestBody,
@@ -23,7 +25,6 @@ import {
   type Transport,
   TransportError,
 } from '../../core/index.js';
-import { type Exchange, fetchSource } from './response-source.js';
 
 /** Options of `createBrowserTransport()`. */
 export interface BrowserTransportOptions {

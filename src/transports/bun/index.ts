@@ -1,8 +1,14 @@
 /**
  * @module ferry/bun — the Bun transport (Bun's fetch with `decompress: false`, proxy, tls, unix).
  */
-import { type Client, type ClientOptions, createDefaultFetch, type FerryFetch, withDefaultTransport } from '../../core/index.js';
-import { nodeOptionsFor } from './node-options.js';
+import {
+  type Client,
+  type ClientOptions,
+  createDefaultFetch,
+  type FerryFetch,
+  nodeOptionsFor,
+  withDefaultTransport,
+} from '../../core/index.js';
 import { type BunTransportOptions, createBunTransport } from './transport.js';
 
 export { type BunTlsOptions, type BunTransportOptions, createBunTransport } from './transport.js';

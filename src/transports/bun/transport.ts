@@ -13,8 +13,10 @@ import {
   ConnectError,
   type Decoder,
   describe,
+  type FetchExchange as Exchange,
   type ExchangeContext,
   FerryResponse,
+  fetchSource,
   InvalidOptionError,
   nativeWebSocket,
   ProxyError,
@@ -25,7 +27,6 @@ import {
   type Transport,
   TransportError,
 } from '../../core/index.js';
-import { type Exchange, fetchSource } from './response-source.js';
 
 /** TLS settings of the Bun transport. */
 export interface BunTlsOptions {

@@ -1,8 +1,14 @@
 /**
  * @module ferry/deno — the Deno transport (Deno's fetch + Deno.createHttpClient).
  */
-import { type Client, type ClientOptions, createDefaultFetch, type FerryFetch, withDefaultTransport } from '../../core/index.js';
-import { nodeOptionsFor } from './node-options.js';
+import {
+  type Client,
+  type ClientOptions,
+  createDefaultFetch,
+  type FerryFetch,
+  nodeOptionsFor,
+  withDefaultTransport,
+} from '../../core/index.js';
 import { createDenoTransport, type DenoTransportOptions } from './transport.js';
 
 export type { DenoHttpClient, DenoTlsOptions } from './http-client.js';

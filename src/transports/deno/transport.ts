@@ -22,8 +22,11 @@ import {
   decompress,
   describe,
   EventRegistry,
+  type FetchExchange as Exchange,
   type ExchangeContext,
   FerryResponse,
+  fetchSource,
+  mappedStream,
   nativeWebSocket,
   ProxyError,
   type RequestBody,
@@ -34,7 +37,6 @@ import {
   TransportError,
 } from '../../core/index.js';
 import { type DenoHttpClient, type DenoTlsOptions, denoGlobal, httpClientOptions } from './http-client.js';
-import { type Exchange, fetchSource, mappedStream } from './response-source.js';
 
 /** Options of `createDenoTransport()`. */
 export interface DenoTransportOptions {

@@ -2,19 +2,21 @@
  * A ferry ResponseSource over a platform fetch Response: whole-body reads go straight to the
  * platform, `stream()` wraps the body so a broken body surfaces as ferry's error (an abort as
  * its `signal.reason`, untouched).
+ * Shared by the fetch-based transports (browser, Deno, Bun).
  * @module
  */
-import { DecodingError, describe, type ResponseSource, ResponseTruncatedError } from '../../core/index.js';
+import { DecodingError, describe, ResponseTruncatedError } from './errors.js';
+import type { ResponseSource } from './response.js';
 
 /** What a body failure is reported against. */
-export interface Exchange {
+export interface FetchExchange {
   readonly method: string;
   readonly url: string;
   readonly signal: AbortSignal | undefined;
 }
 
 /** Maps an error thrown while reading a body. */
-export function bodyFailure(e: unknown, x: Exchange): unknown {
+export function bodyFailure(e: unknown, x: FetchExchange): unknown {
   if (x.signal?.aborted) return x.signal.reason;
   if ((e as Record<symbol, unknown> | null)?.[Symbol.for('ferry.error')]) return e;
   const msg = (e as Error)?.message ?? String(e);
@@ -24,7 +26,7 @@ export function bodyFailure(e: unknown, x: Exchange): unknown {
 }
 
 /** Wraps a platform body stream: strict backpressure, mapped errors. */
-export function mappedStream(body: ReadableStream<Uint8Array>, x: Exchange): ReadableStream<Uint8Array> {
+export function mappedStream(body: ReadableStream<Uint8Array>, x: FetchExchange): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>(
     {
@@ -46,7 +48,7 @@ export function mappedStream(body: ReadableStream<Uint8Array>, x: Exchange): Rea
 }
 
 /** The ResponseSource of a platform Response whose body is not null. */
-export function fetchSource(res: Response, x: Exchange): ResponseSource {
+export function fetchSource(res: Response, x: FetchExchange): ResponseSource {
   const body = res.body as ReadableStream<Uint8Array>;
   const fail = (e: unknown): Promise<never> => Promise.reject(bodyFailure(e, x));
   return {

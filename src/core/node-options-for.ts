@@ -1,9 +1,10 @@
 /**
  * `createClient({ node: {…} })` on a runtime that is not Node: the settings this runtime can
  * honour carry over; any other one is refused with a CapabilityError (never silently dropped).
+ * Shared by the non-Node transports.
  * @module
  */
-import { CapabilityError } from '../../core/index.js';
+import { CapabilityError } from './errors.js';
 
 /** Picks the `node` options `supported` names; throws CapabilityError for the rest. */
 export function nodeOptionsFor(
