@@ -5,37 +5,16 @@
  * @module
  */
 import { describe, StreamConsumedError } from './errors.js';
+import { readAll } from './read-all.js';
+import { isRaw, isSource, sourceOfInit, streamSource } from './response-sources.js';
+import type { Completeness, FerryResponseInit, RawHeaders, ResponseSource } from './response-types.js';
 
-/** Response headers as a transport may hand them over: lower-case names, repeats as arrays. */
-export type RawHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
-
-/**
- * A transport's body, read in whichever way the consumer asks first. `stream()` is called at
- * most once; `cancel()` releases the connection when the body is not wanted.
- */
-export interface ResponseSource {
-  stream(): ReadableStream<Uint8Array>;
-  text?(): Promise<string>;
-  arrayBuffer?(): Promise<ArrayBuffer>;
-  json?(): Promise<unknown>;
-  cancel(reason?: unknown): void;
-}
-
-/** Whether the body arrived whole: 'unknown' for a close-delimited body (potential data loss). */
-export type Completeness = 'complete' | 'unknown';
-
-/** Everything a FerryResponse carries besides its body. */
-export interface FerryResponseInit {
-  readonly status?: number;
-  readonly statusText?: string;
-  readonly headers?: HeadersInit | RawHeaders | Headers;
-  readonly url?: string;
-  readonly request?: Request | undefined;
-  readonly history?: readonly FerryResponse[];
-  readonly httpVersion?: string | undefined;
-  readonly redirected?: boolean;
-  readonly complete?: Promise<Completeness>;
-}
+export type {
+  Completeness,
+  FerryResponseInit,
+  RawHeaders,
+  ResponseSource,
+} from './response-types.js';
 
 const kState = Symbol('ferry.response');
 
@@ -62,36 +41,6 @@ function st(r: FerryResponse): ResponseState {
 
 const decoder = new TextDecoder();
 const completeResolved: Promise<Completeness> = Promise.resolve('complete');
-
-function isSource(v: unknown): v is ResponseSource {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as ResponseSource).stream === 'function' &&
-    typeof (v as ResponseSource).cancel === 'function'
-  );
-}
-
-function isRaw(h: unknown): h is RawHeaders {
-  return typeof h === 'object' && h !== null && !(h instanceof Headers) && !Array.isArray(h);
-}
-
-function sourceOfInit(body: BodyInit): { source: ResponseSource; type: string | null } {
-  const carrier = new Response(body);
-  return {
-    source: {
-      stream: () => carrier.body as ReadableStream<Uint8Array>,
-      text: () => carrier.text(),
-      arrayBuffer: () => carrier.arrayBuffer(),
-      cancel: (reason) => void carrier.body?.cancel(reason).catch(() => {}),
-    },
-    type: carrier.headers.get('content-type'),
-  };
-}
-
-function streamSource(stream: ReadableStream<Uint8Array>): ResponseSource {
-  return { stream: () => stream, cancel: (reason) => void stream.cancel(reason).catch(() => {}) };
-}
 
 /**
  * A `Response` with ferry's extras: `request`, `history`, `previous`, `httpVersion`, `complete`.
@@ -339,26 +288,6 @@ function initOf(r: FerryResponse): FerryResponseInit {
     ...(s.redirected !== undefined ? { redirected: s.redirected } : {}),
     ...(s.complete ? { complete: s.complete } : {}),
   };
-}
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    total += value.byteLength;
-  }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }
 
 /**
