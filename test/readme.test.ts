@@ -268,7 +268,10 @@ test('the options tables list every option in the code', () => {
     return new Set(rows(block).map((r) => code(r[0] ?? '').split(' ')[0] as string));
   };
   const client = table('client');
-  for (const k of [...interfaceKeys('src/core/option-types.ts', 'SharedOptions'), ...interfaceKeys('src/core/option-types.ts', 'ClientOptions')])
+  for (const k of [
+    ...interfaceKeys('src/core/option-types.ts', 'SharedOptions'),
+    ...interfaceKeys('src/core/option-types.ts', 'ClientOptions'),
+  ])
     assert.ok(client.has(k), `client option ${k} is documented`);
   const request = table('request');
   for (const k of interfaceKeys('src/core/option-types.ts', 'FerryRequestOptions'))
