@@ -3,46 +3,18 @@
  * (SOCKS5, optional username/password), each on a free loopback port with its own temp
  * config, stopped by `t.after()`.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { freePort } from './nginx.js';
+import { listening, stopper } from './peer-process.js';
 import { requirePeer } from './peers.js';
 
 export interface ProxyPeer {
   readonly port: number;
   readonly dir: string;
-}
-
-async function waitForPort(port: number, child: ChildProcess, deadline: number): Promise<boolean> {
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) return false;
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
-
-function stopper(child: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
 }
 
 async function launch(t: TestContext, binary: string, args: (port: number) => string[], dir: string, name: string): Promise<ProxyPeer> {
@@ -54,7 +26,7 @@ async function launch(t: TestContext, binary: string, args: (port: number) => st
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     const stop = stopper(child);
-    if (await waitForPort(port, child, Date.now() + 20_000)) {
+    if (await listening(port, child, Date.now() + 20_000)) {
       t.after(stop);
       return { port, dir };
     }
