@@ -199,16 +199,22 @@ export function streamOfBody(body: RequestBody): ReadableStream<Uint8Array> {
   if (source instanceof Blob) return source.stream() as ReadableStream<Uint8Array>;
   if (source instanceof ReadableStream) return source;
   const iterator = source[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { value, done } = await iterator.next();
-      if (done) controller.close();
-      else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value);
+  // highWaterMark 0: nothing is pulled until someone reads. A Request built over a body whose
+  // source the transport sends itself (a published request, see request.ts) must not take
+  // the first chunk from that source.
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : value);
+      },
+      async cancel(reason) {
+        await iterator.return?.(reason);
+      },
     },
-    async cancel(reason) {
-      await iterator.return?.(reason);
-    },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
 /**
