@@ -32,5 +32,6 @@ export interface FerryResponseInit {
   readonly history?: readonly FerryResponse[];
   readonly httpVersion?: string | undefined;
   readonly redirected?: boolean;
-  readonly complete?: Promise<Completeness>;
+  /** The body's completeness, or a function that makes it when first asked (a transport's way to skip a promise per response). */
+  readonly complete?: Promise<Completeness> | (() => Promise<Completeness>);
 }

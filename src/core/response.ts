@@ -6,6 +6,7 @@
  */
 import { describe, StreamConsumedError } from './errors.js';
 import { readAll } from './read-all.js';
+import { publish } from './request.js';
 import { isRaw, isSource, sourceOfInit, streamSource } from './response-sources.js';
 import type { Completeness, FerryResponseInit, RawHeaders, ResponseSource } from './response-types.js';
 
@@ -28,7 +29,7 @@ interface ResponseState {
   history: readonly FerryResponse[];
   httpVersion: string | undefined;
   redirected: boolean | undefined;
-  complete: Promise<Completeness> | undefined;
+  complete: Promise<Completeness> | (() => Promise<Completeness>) | undefined;
   source: ResponseSource | null;
   stream: ReadableStream<Uint8Array> | null;
   /** What consumed the body (for StreamConsumedError), or null. */
@@ -121,7 +122,7 @@ export class FerryResponse extends Response {
   }
   /** The Request of the hop that produced this response. */
   get request(): Request | undefined {
-    return st(this).request;
+    return publish(st(this).request);
   }
   /** Every earlier response of the redirect chain, oldest first. */
   get history(): readonly FerryResponse[] {
@@ -138,7 +139,9 @@ export class FerryResponse extends Response {
   }
   /** 'complete', or 'unknown' for a close-delimited body (potential data loss). */
   get complete(): Promise<Completeness> {
-    return st(this).complete ?? completeResolved;
+    const s = st(this);
+    if (typeof s.complete === 'function') s.complete = s.complete();
+    return s.complete ?? completeResolved;
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {

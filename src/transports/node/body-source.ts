@@ -77,8 +77,106 @@ export function isCloseDelimited(
 
 /** A ResponseSource with the `complete` promise for the FerryResponse. */
 export interface NodeBodySource extends ResponseSource {
-  /** Settles when the body is done: 'unknown' for a close-delimited body; rejects (handled) on failure. */
-  readonly complete: Promise<Completeness>;
+  /**
+   * Settles when the body is done: 'unknown' for a close-delimited body; rejects (handled) on
+   * failure. Made on first call (most callers never ask).
+   */
+  complete(): Promise<Completeness>;
+}
+
+const resolvedComplete: Promise<Completeness> = Promise.resolve('complete');
+const resolvedUnknown: Promise<Completeness> = Promise.resolve('unknown');
+
+/**
+ * The source over undici's body, one object per response with its methods on the prototype
+ * (a response costs no closures, and no `complete` promise until someone asks for it).
+ */
+class UndiciSource implements NodeBodySource {
+  #taken = false;
+  /** undefined while the body is pending, null once done, the error once failed. */
+  #outcome: unknown = undefined;
+  #settled = false;
+  #complete: Promise<Completeness> | null = null;
+  #settle: ((error?: unknown) => void) | null = null;
+  readonly #pending: Fresh;
+  readonly #body: UndiciBody;
+  readonly #x: Exchange;
+  readonly #closeDelimited: boolean;
+
+  constructor(body: UndiciBody, x: Exchange, closeDelimited: boolean) {
+    this.#body = body;
+    this.#x = x;
+    this.#closeDelimited = closeDelimited;
+    this.#pending = { source: this, body, registered: false };
+    if (fresh.push(this.#pending) === 1) setImmediate(registerUntaken);
+  }
+
+  complete(): Promise<Completeness> {
+    if (this.#complete) return this.#complete;
+    if (this.#settled && this.#outcome === null) return (this.#complete = this.#closeDelimited ? resolvedUnknown : resolvedComplete);
+    if (this.#settled) this.#complete = Promise.reject(this.#outcome);
+    else
+      this.#complete = new Promise<Completeness>((resolve, reject) => {
+        this.#settle = (error) => (error === undefined ? resolve(this.#closeDelimited ? 'unknown' : 'complete') : reject(error));
+      });
+    this.#complete.catch(() => {}); // nobody has to await it
+    return this.#complete;
+  }
+
+  /** Records the end of the body (an error, or undefined for a good end); first call wins. */
+  settle(error?: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#outcome = error === undefined ? null : error;
+    this.#settle?.(error);
+  }
+
+  #take(): void {
+    this.#taken = true;
+    this.#pending.source = null;
+    if (this.#pending.registered) unread.unregister(this);
+  }
+
+  #read<T>(p: Promise<T>): Promise<T> {
+    return p.then(
+      (v) => {
+        this.settle();
+        return v;
+      },
+      (e) => {
+        const error = failure(e, this.#x);
+        this.settle(error);
+        return Promise.reject(error);
+      },
+    );
+  }
+
+  text(): Promise<string> {
+    this.#take();
+    return this.#read(this.#body.text());
+  }
+
+  json(): Promise<unknown> {
+    this.#take();
+    return this.#read(this.#body.json());
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    this.#take();
+    return this.#read(this.#body.arrayBuffer());
+  }
+
+  stream(): ReadableStream<Uint8Array> {
+    this.#take();
+    return webStream(this.#body, this.#x, this);
+  }
+
+  cancel(): void {
+    if (this.#taken) return;
+    this.#take();
+    this.settle();
+    this.#body.dump({ limit: 128 * 1024 }).catch(() => {});
+  }
 }
 
 /**
@@ -86,65 +184,10 @@ export interface NodeBodySource extends ResponseSource {
  * resolve to 'unknown' instead of 'complete' when the body ends.
  */
 export function bodySource(body: UndiciBody, x: Exchange, closeDelimited = false): NodeBodySource {
-  let taken = false;
-  let settle!: (error?: unknown) => void;
-  const complete = new Promise<Completeness>((resolve, reject) => {
-    settle = (error) => (error === undefined ? resolve(closeDelimited ? 'unknown' : 'complete') : reject(error));
-  });
-  complete.catch(() => {}); // nobody has to await it
-  const take = (): void => {
-    taken = true;
-    pending.source = null;
-    if (pending.registered) unread.unregister(source);
-  };
-  const read = <T>(p: Promise<T>): Promise<T> =>
-    p.then(
-      (v) => {
-        settle();
-        return v;
-      },
-      (e) => {
-        const error = failure(e, x);
-        settle(error);
-        return Promise.reject(error);
-      },
-    );
-  const source: NodeBodySource = {
-    complete,
-    text: () => {
-      take();
-      return read(body.text());
-    },
-    json: () => {
-      take();
-      return read(body.json());
-    },
-    arrayBuffer: () => {
-      take();
-      return read(body.arrayBuffer());
-    },
-    stream: () => {
-      take();
-      return webStream(body, x, source, settle);
-    },
-    cancel: () => {
-      if (taken) return;
-      take();
-      settle();
-      body.dump({ limit: 128 * 1024 }).catch(() => {});
-    },
-  };
-  const pending: Fresh = { source, body, registered: false };
-  if (fresh.push(pending) === 1) setImmediate(registerUntaken);
-  return source;
+  return new UndiciSource(body, x, closeDelimited);
 }
 
-function webStream(
-  body: UndiciBody,
-  x: Exchange,
-  keepAlive: ResponseSource,
-  settle: (error?: unknown) => void,
-): ReadableStream<Uint8Array> {
+function webStream(body: UndiciBody, x: Exchange, keepAlive: UndiciSource): ReadableStream<Uint8Array> {
   let done = false;
   return new ReadableStream<Uint8Array>(
     {
@@ -156,14 +199,14 @@ function webStream(
         body.on('end', () => {
           if (done) return;
           done = true;
-          settle();
+          keepAlive.settle();
           controller.close();
         });
         body.on('error', (e: unknown) => {
           if (done) return;
           done = true;
           const error = failure(e, x);
-          settle(error);
+          keepAlive.settle(error);
           controller.error(error);
         });
         body.pause();
@@ -175,7 +218,7 @@ function webStream(
       },
       cancel(reason) {
         done = true;
-        settle();
+        keepAlive.settle();
         body.destroy(reason instanceof Error ? reason : undefined);
       },
     },

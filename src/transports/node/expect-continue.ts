@@ -198,7 +198,7 @@ export function sendExpectingContinue(
           url: url.href,
           request,
           httpVersion: res.httpVersion,
-          complete: source.complete,
+          complete: () => source.complete(),
         }),
       );
     });

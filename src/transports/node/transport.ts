@@ -10,6 +10,7 @@ import {
   describe,
   type ExchangeContext,
   FerryResponse,
+  markReadsRequestParts,
   ProxyError,
   type RequestBody,
   requestParts,
@@ -127,15 +128,15 @@ export function createNodeTransport(input: NodeTransportOptions = {}): NodeTrans
     const dispatcher = timeouts === undefined ? route.dispatcher : route.byConnect.pick(timeouts.connect);
     const forward = route.forward;
     const headers = flatHeaders(parts.headers, body);
-    const opts = {
+    const opts: Dispatcher.RequestOptions = {
       origin: forward ? forward.origin : url.origin,
       // Absolute form to a forwarding proxy; never with the URL's credentials.
       path: forward ? `${url.protocol}//${url.host}${url.pathname}${url.search}` : url.pathname + url.search,
       method: method as Dispatcher.HttpMethod,
       headers: forward ? forwardHeaders(headers, url, forward.authorization) : headers,
       body: bodyForUndici(body) as string,
-      ...(signal ? { signal } : {}),
     };
+    if (signal) opts.signal = signal;
     let data: Dispatcher.ResponseData;
     try {
       data = await dispatcher.request(opts);
@@ -168,11 +169,11 @@ export function createNodeTransport(input: NodeTransportOptions = {}): NodeTrans
       url: url.href,
       request,
       httpVersion,
-      complete: source.complete,
+      complete: () => source.complete(),
     });
   }
 
-  return {
+  return markReadsRequestParts({
     name: 'node',
     websocket: (request, ctx, wsOptions) => {
       wsVia ??= webSocketRouter(options);
@@ -185,5 +186,5 @@ export function createNodeTransport(input: NodeTransportOptions = {}): NodeTrans
     send,
     stats: () => dispatchers.stats(),
     close: () => dispatchers.close(),
-  };
+  });
 }
