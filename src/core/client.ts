@@ -9,11 +9,12 @@ import type { ExchangeContext } from './context.js';
 import { CapabilityError, describe, HTTPStatusError, InvalidOptionError, scrubUrl } from './errors.js';
 import { type EventListeners, type EventName, EventRegistry } from './events.js';
 import type { HeaderList } from './headers.js';
-import { compose, type Next } from './middleware.js';
+import { compose, type Middleware } from './middleware.js';
 import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolveClientOptions, validateListeners } from './options.js';
 import { prepareRequest } from './prepare.js';
+import { publish, takesLazyRequests } from './request.js';
 import { deriveResponse, FerryResponse, noteChainConsumer } from './response.js';
-import type { Transport } from './transport.js';
+import { type Transport, transportSender } from './transport.js';
 import type { FerryWebSocket, WebSocketOptions } from './websocket.js';
 import { webSocketConnector } from './websocket-connect.js';
 
@@ -94,8 +95,8 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
     }
   }
   const internals: ClientInternals = { config, transport, events, jar: undefined, requestHeaders: config.headers };
-  const send: Next = (request, ctx) => transport.send(request, ctx);
-  const middleware = [...config.middleware, ...defaultMiddleware(internals)];
+  const send = transportSender(transport);
+  const middleware = [...config.middleware.map(forUserMiddleware), ...defaultMiddleware(internals)];
   const chain = compose(middleware, send);
   const requestConfig: ResolvedClientOptions =
     internals.requestHeaders === config.headers ? config : Object.freeze({ ...config, headers: internals.requestHeaders });
@@ -173,6 +174,12 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
       await transport.close?.();
     },
   };
+}
+
+/** A user middleware receives a published request (see `publish`). */
+function forUserMiddleware(mw: Middleware): Middleware {
+  if (takesLazyRequests(mw)) return mw;
+  return (request, next, ctx) => mw(publish(request), next, ctx);
 }
 
 const platformSchemes = /^(data|blob|about):/i;

@@ -59,7 +59,17 @@ function stamp(target: Error, name: string, code: string, init: FerryErrorInit |
   Object.defineProperty(target, 'name', { value: name, configurable: true, writable: true });
   Object.defineProperty(target, brand, { value: true });
   (target as unknown as { code: string }).code = code;
-  if (init?.request) (target as unknown as { request?: Request }).request = init.request;
+  if (init?.request) (target as unknown as { request?: Request }).request = requestView(init.request);
+}
+
+let requestView = (request: Request): Request => request;
+
+/**
+ * Internal: how an error shows the request it carries (request.ts sets `publish` where lazy
+ * requests must not reach user code). A hook, so that errors.ts imports nothing.
+ */
+export function setErrorRequestView(view: (request: Request) => Request): void {
+  requestView = view;
 }
 
 function options(init: FerryErrorInit | undefined): ErrorOptions | undefined {

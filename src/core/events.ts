@@ -2,6 +2,7 @@
  * Event names, listener types and dispatch. Dispatch costs nothing when nobody listens.
  * @module
  */
+import { publish } from './request.js';
 
 /** Byte counts for progress events; `total` is undefined when unknown. */
 export interface Progress {
@@ -83,6 +84,9 @@ export class EventRegistry {
     return {
       has: (name) => listeners.has(name) || perRequest?.[name] !== undefined,
       emit: (name, ...args) => {
+        // The request given to listeners is one user code may hand to the platform.
+        if (name === 'preRequest' || name === 'beforeRetry') args[0] = publish(args[0] as Request) as never;
+        else if (name === 'uploadProgress') args[1] = publish(args[1] as Request) as never;
         const set = listeners.get(name);
         if (set) for (const fn of [...set]) (fn as (...a: unknown[]) => void)(...args);
         const own = perRequest?.[name] as ((...a: unknown[]) => void) | undefined;

@@ -82,9 +82,11 @@ export {
   FerryRequest,
   headerList,
   lazyRequests,
+  markReadsRequestParts,
   type RequestChanges,
   type RequestFields,
   type RequestParts,
+  readsRequestParts,
   requestParts,
   signalOfRequest,
 } from './request.js';

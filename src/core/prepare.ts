@@ -16,7 +16,7 @@ import {
   resolveRequestParams,
 } from './options.js';
 import { buildURL } from './params.js';
-import { createRequest, type FerryRequest, requestParts, signalOfRequest } from './request.js';
+import { type FerryRequest, makeRequest, requestParts, signalOfRequest } from './request.js';
 
 /** A request ready for the chain. */
 export interface Prepared {
@@ -125,5 +125,5 @@ export function prepareRequest(
   }
   if (body?.type && headerValue(headers, 'content-type') === null) headers = [...headers, ['content-type', body.type]];
 
-  return { request: createRequest({ url, method: m, headers, body, redirect: 'follow' }), options, signal };
+  return { request: makeRequest({ url, method: m, headers, body, redirect: 'follow' }), options, signal };
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { type RequestBody, streamOfBody } from './body.js';
+import { setErrorRequestView } from './errors.js';
 import type { HeaderList } from './headers.js';
 import { requestInternalKeys } from './platform.js';
 
@@ -55,16 +56,13 @@ const get = (name: string, target: Request): unknown => Reflect.get(proto, name,
 function materialise(r: FerryRequest): Request {
   const s = state(r);
   if (s.real) return s.real;
-  const init: RequestInit & { duplex?: 'half' } = {
+  s.real = realRequest({
+    url: s.url,
     method: s.method,
-    headers: s.headers ?? (s.list as [string, string][]),
+    headers: s.headers ? listOf(s.headers) : s.list,
+    body: s.body,
     redirect: s.redirect,
-  };
-  if (s.body) {
-    init.body = streamOfBody(s.body);
-    init.duplex = 'half';
-  }
-  s.real = new Request(s.url, init);
+  });
   return s.real;
 }
 
@@ -222,12 +220,59 @@ const lazyWorks = ((): boolean => {
   }
 })();
 
-/** Whether requests are lazy in this runtime (for tests and diagnostics). */
+/**
+ * Whether the requests ferry hands to user code are lazy in this runtime (for tests and
+ * diagnostics). Inside the chain they are lazy everywhere; where the platform's `Request`
+ * cannot accept a lazy one (private fields, as on Node 24), `publish()` turns it into a real
+ * one at the points where user code can see it.
+ */
 export const lazyRequests: boolean = lazyWorks;
 
-/** Builds a FerryRequest; lazy where the runtime allows it, a real one elsewhere. */
-export function createRequest(fields: RequestFields): FerryRequest {
-  if (lazyWorks) return lazy(fields);
+if (!lazyWorks) setErrorRequestView(publish);
+
+/**
+ * Builds a FerryRequest for ferry's own use: lazy in every runtime. Hand it to code outside
+ * ferry's built-ins only through `publish()`; middleware authors use `createRequest()`.
+ */
+export function makeRequest(fields: RequestFields): FerryRequest {
+  return lazy(fields);
+}
+
+/**
+ * The request as user code may see it: itself where lazy requests are accepted by the
+ * platform (or it is real already), else the real FerryRequest with the same parts, built
+ * once and kept (so `new Request(r)`, `fetch(r)` and `Request.prototype` members work on it).
+ */
+export function publish<R extends Request | undefined>(request: R): R {
+  if (lazyWorks || request === undefined) return request;
+  const s = (request as unknown as { [kState]?: RequestState })[kState];
+  if (s === undefined || s.real === request) return request;
+  return materialise(request as unknown as FerryRequest) as R;
+}
+
+/**
+ * Marks an object (a transport, an auth scheme) that reads requests only through
+ * `requestParts()`/`deriveRequest()`, and so may receive ferry's lazy requests in every
+ * runtime. Others receive `publish()`ed ones. Non-enumerable on purpose: a spread copy
+ * (`{ ...transport, send }`) with code of its own does not inherit it.
+ * @example
+ * const transport = markReadsRequestParts({ name: 'mine', capabilities, send });
+ */
+export const readsRequestParts: unique symbol = Symbol.for('ferry.readsRequestParts');
+
+/** Sets `readsRequestParts` on `target` (see there) and returns it. */
+export function markReadsRequestParts<T extends object>(target: T): T {
+  Object.defineProperty(target, readsRequestParts, { value: true, configurable: true });
+  return target;
+}
+
+/** Whether `consumer` may receive lazy requests here (see `readsRequestParts`). */
+export function takesLazyRequests(consumer: object): boolean {
+  return lazyWorks || (consumer as { [readsRequestParts]?: unknown })[readsRequestParts] === true;
+}
+
+/** Builds a real FerryRequest (constructed, with its parts known) from fields. */
+function realRequest(fields: RequestFields): FerryRequest {
   const redirect = fields.redirect ?? 'follow';
   if (fields.body === null && fields.method === 'GET' && redirect === 'follow') {
     // Without an init dictionary the platform skips converting its every member: the plain
@@ -241,16 +286,24 @@ export function createRequest(fields: RequestFields): FerryRequest {
   const init: RequestInit & { duplex?: 'half' } = {
     method: fields.method,
     headers: fields.headers as [string, string][],
-    redirect: fields.redirect ?? 'follow',
+    redirect,
   };
   if (fields.body) {
     init.body = streamOfBody(fields.body);
     init.duplex = 'half';
   }
-  preset = { url: fields.url, method: fields.method, list: fields.headers, redirect: init.redirect as RequestRedirect };
+  preset = { url: fields.url, method: fields.method, list: fields.headers, redirect };
   const r = new FerryRequest(fields.url, init);
   (state(r) as { body: RequestBody | null }).body = fields.body;
   return r;
+}
+
+/**
+ * Builds a FerryRequest: lazy where the runtime allows it, a real one elsewhere. Safe to
+ * hand to any code (the platform's `fetch` included).
+ */
+export function createRequest(fields: RequestFields): FerryRequest {
+  return lazyWorks ? lazy(fields) : realRequest(fields);
 }
 
 function listOf(headers: Headers): HeaderList {
@@ -321,9 +374,14 @@ export interface RequestChanges {
  * without losing the body source. Keeps the original's body (replayed when replayable).
  */
 export function deriveRequest(request: Request, changes: RequestChanges): FerryRequest {
+  return publish(derive(request, changes));
+}
+
+/** `deriveRequest` for ferry's built-ins: the result is lazy in every runtime (see `publish`). */
+export function derive(request: Request, changes: RequestChanges): FerryRequest {
   const parts = requestParts(request);
   const body = 'body' in changes ? (changes.body ?? null) : parts.body && (parts.body.replay ? parts.body.replay() : parts.body);
-  return createRequest({
+  return makeRequest({
     url: changes.url ?? parts.url,
     method: changes.method ?? parts.method,
     headers: changes.headers ?? (parts.headers instanceof Headers ? listOf(parts.headers) : parts.headers),

@@ -5,6 +5,8 @@
 import type { ExchangeContext } from './context.js';
 import type { Decoder } from './decoder.js';
 import type { TimeoutPhase } from './errors.js';
+import type { Next } from './middleware.js';
+import { publish, takesLazyRequests } from './request.js';
 import type { FerryWebSocket, WebSocketHandler } from './websocket.js';
 
 /** What a transport can do; middleware steps aside or throws `CapabilityError` where it cannot. */
@@ -56,4 +58,16 @@ export interface WebSocketConnectOptions {
   readonly maxPayload?: number | undefined;
   readonly perMessageDeflate?: boolean | undefined;
   readonly handler?: WebSocketHandler | undefined;
+}
+
+/**
+ * `transport.send`, handed ferry's lazy requests only when the transport reads them through
+ * `requestParts()` (ferry's own do) or lazy requests are real enough here; else each request
+ * is published (built as a real `Request`) first, so a custom transport may give it to the
+ * platform's `fetch`.
+ */
+export function transportSender(transport: Transport): Next {
+  return takesLazyRequests(transport)
+    ? (request, ctx) => transport.send(request, ctx)
+    : (request, ctx) => transport.send(publish(request), ctx);
 }

@@ -10,6 +10,7 @@ import type { EventRegistry } from './events.js';
 import { compose, type Middleware, type Next } from './middleware.js';
 import type { FerryInit, ResolvedClientOptions } from './options.js';
 import { prepareRequest } from './prepare.js';
+import { publish, takesLazyRequests } from './request.js';
 import { discardBody } from './response.js';
 import type { Transport, WebSocketConnectOptions } from './transport.js';
 import { type FerryWebSocket, httpURLOf, type WebSocketOptions } from './websocket.js';
@@ -30,6 +31,7 @@ export function webSocketConnector(
     if (!/^(wss?|https?):/i.test(href))
       throw new InvalidOptionError('url', `GET ${href}: a WebSocket URL must be ws:, wss:, http: or https:`);
     const connect = transport.websocket?.bind(transport);
+    const lazyOk = takesLazyRequests(transport);
     if (!connect) throw new CapabilityError(transport.name, 'websocket');
     if (options.headers !== undefined && !transport.capabilities.websocketHeaders)
       throw new CapabilityError(
@@ -57,7 +59,7 @@ export function webSocketConnector(
     };
     chain ??= compose(middleware, async (request, ctx) => {
       try {
-        const ws = await connect(request, ctx, wsOptions);
+        const ws = await connect(lazyOk ? request : publish(request), ctx, wsOptions);
         ctx.state[kSocket] = ws;
         return ws.response as Response;
       } catch (e) {

@@ -3,6 +3,7 @@
  * @module
  */
 import { InvalidOptionError } from '../errors.js';
+import { markReadsRequestParts } from '../request.js';
 import { toBase64, withHeader } from './headers.js';
 import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
 
@@ -28,13 +29,13 @@ export function basicAuth(user: string, pass: string, options?: SchemeScope): Au
   if (user.includes(':')) throw new InvalidOptionError('auth', 'auth: a basic auth user name cannot contain ":" (RFC 7617)');
   const value = basicCredentials(user, pass);
   const origins = scopeOrigins(options);
-  return {
+  return markReadsRequestParts({
     scheme: 'basic',
     ...(origins ? { origins } : {}),
     async *flow(request): AuthFlow {
       yield withHeader(request, 'authorization', value);
     },
-  };
+  });
 }
 
 /**
@@ -51,11 +52,11 @@ export function urlCredentials(url: URL): AuthScheme {
   };
   const value = basicCredentials(decode(url.username), decode(url.password));
   const origins = Object.freeze([url.origin]);
-  return {
+  return markReadsRequestParts({
     scheme: 'basic',
     origins,
     async *flow(request): AuthFlow {
       yield withHeader(request, 'authorization', value);
     },
-  };
+  });
 }

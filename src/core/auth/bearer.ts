@@ -3,6 +3,7 @@
  * @module
  */
 import { AuthError, describe, InvalidOptionError } from '../errors.js';
+import { markReadsRequestParts } from '../request.js';
 import { withHeader } from './headers.js';
 import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
 
@@ -19,7 +20,7 @@ export function bearer(token: TokenSource, options?: SchemeScope): AuthScheme {
   if (typeof token !== 'string' && typeof token !== 'function')
     throw new InvalidOptionError('auth', 'auth: bearer() expects a token or a function');
   const origins = scopeOrigins(options);
-  return {
+  return markReadsRequestParts({
     scheme: 'bearer',
     ...(origins ? { origins } : {}),
     async *flow(request): AuthFlow {
@@ -28,5 +29,5 @@ export function bearer(token: TokenSource, options?: SchemeScope): AuthScheme {
         throw new AuthError(describe('the bearer token must be a string without CR, LF or NUL', request));
       yield withHeader(request, 'authorization', `Bearer ${value}`);
     },
-  };
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { streamOfBody } from '../body.js';
 import { InvalidOptionError } from '../errors.js';
-import { deriveRequest, requestParts } from '../request.js';
+import { derive, markReadsRequestParts, requestParts } from '../request.js';
 import { responseHeader } from '../response.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import { randomBytes, toHex, withHeader } from './headers.js';
@@ -195,7 +195,7 @@ export function digestAuth(user: string, pass: string, options: DigestOptions = 
     return withHeader(request, 'authorization', `Digest ${parts.join(', ')}`);
   };
 
-  return {
+  return markReadsRequestParts({
     scheme: 'digest',
     requiresBody: true,
     ...(origins ? { origins } : {}),
@@ -204,7 +204,7 @@ export function digestAuth(user: string, pass: string, options: DigestOptions = 
       const canHashBody = body === null || body.replay !== null;
       let current = preemptive ? lookup(url) : undefined;
       if (current?.qop === 'auth-int' && !canHashBody) current = undefined;
-      let response = yield current ? await answer(request, current) : deriveRequest(request, {});
+      let response = yield current ? await answer(request, current) : derive(request, {});
       let fresh = 0;
       let stale = 0;
       while (response.status === 401) {
@@ -225,5 +225,5 @@ export function digestAuth(user: string, pass: string, options: DigestOptions = 
       if (next) current.nonce = next;
       if (preemptive) remember(url, current);
     },
-  };
+  });
 }

@@ -2,7 +2,7 @@
  * Small helpers the auth schemes share: setting one request header without losing the body.
  * @module
  */
-import { deriveRequest, headerList } from '../request.js';
+import { derive, headerList } from '../request.js';
 
 /** A request like `request` with header `name` (lower-case) set to `value`, replacing others. */
 export function withHeader(request: Request, name: string, value: string): Request {
@@ -10,7 +10,7 @@ export function withHeader(request: Request, name: string, value: string): Reque
   const out: (readonly [string, string])[] = [];
   for (const pair of list) if (pair[0] !== name) out.push(pair);
   out.push([name, value]);
-  return deriveRequest(request, { headers: out });
+  return derive(request, { headers: out });
 }
 
 /** Lower-case hex of bytes. */

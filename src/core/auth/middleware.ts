@@ -8,8 +8,9 @@
 import { isReplayable } from '../body.js';
 import type { ExchangeContext } from '../context.js';
 import type { Middleware, Next } from '../middleware.js';
-import { requestParts } from '../request.js';
+import { publish, requestParts, takesLazyRequests } from '../request.js';
 import { discardBody } from '../response.js';
+import { transportSender } from '../transport.js';
 import type { AuthScheme } from './scheme.js';
 
 /** ctx.state key: the origin of the first hop (the request the credentials were given for). */
@@ -30,7 +31,7 @@ const maxRounds = 4;
  */
 export function sendBelowAuth(ctx: ExchangeContext): Next {
   const next = ctx.state[nextKey];
-  return typeof next === 'function' ? (next as Next) : (request, c) => c.transport.send(request, c);
+  return typeof next === 'function' ? (next as Next) : (request, c) => transportSender(c.transport)(request, c);
 }
 
 /** Whether `scheme`'s credentials apply to a hop to `origin`; records the first hop's origin. */
@@ -46,7 +47,7 @@ export function credentialsApply(scheme: AuthScheme, origin: string, ctx: Exchan
 async function drive(scheme: AuthScheme, request: Request, next: Next, ctx: ExchangeContext): Promise<Response> {
   ctx.state[nextKey] = next;
   const resendable = isReplayable(requestParts(request).body);
-  const flow = scheme.flow(request, ctx);
+  const flow = scheme.flow(takesLazyRequests(scheme) ? request : publish(request), ctx);
   let step = await flow.next();
   if (step.done) return next(request, ctx);
   let response: Response;

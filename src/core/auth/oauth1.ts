@@ -7,7 +7,7 @@
 import { bodyFromInput, streamOfBody } from '../body.js';
 import { AuthError, describe, InvalidOptionError } from '../errors.js';
 import { headerValue } from '../headers.js';
-import { deriveRequest, headerList, requestParts } from '../request.js';
+import { derive, headerList, markReadsRequestParts, requestParts } from '../request.js';
 import { randomBytes, toHex } from './headers.js';
 import { createSigner, formPairs, importRsaSha1Key, type OAuth1SignatureMethod, oauthEncode, signatureBaseString } from './oauth1-sign.js';
 import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
@@ -95,7 +95,7 @@ export function oauth1(options: OAuth1Options): AuthScheme {
   const makeTimestamp = options.timestamp ?? ((): number => Math.floor(Date.now() / 1000));
   const origins = scopeOrigins(options);
 
-  return {
+  return markReadsRequestParts({
     scheme: 'oauth1',
     ...(origins ? { origins } : {}),
     async *flow(request, ctx): AuthFlow {
@@ -143,16 +143,16 @@ export function oauth1(options: OAuth1Options): AuthScheme {
         if (realm !== undefined) fields.unshift(`realm="${realm.replace(/[\\"]/g, '\\$&')}"`);
         const out = headers.filter(([n]) => n !== 'authorization');
         out.push(['authorization', `OAuth ${fields.join(', ')}`]);
-        yield deriveRequest(request, { headers: out });
+        yield derive(request, { headers: out });
       } else if (where === 'query') {
         const signed = new URL(url.href);
         signed.search = url.search === '' || url.search === '?' ? encoded : `${url.search.slice(1)}&${encoded}`;
-        yield deriveRequest(request, { url: signed });
+        yield derive(request, { url: signed });
       } else {
         const out = headers.filter(([n]) => n !== 'content-type' && n !== 'content-length');
         out.push(['content-type', contentType ?? 'application/x-www-form-urlencoded']);
-        yield deriveRequest(request, { headers: out, body: bodyFromInput(text === '' ? encoded : `${text}&${encoded}`) });
+        yield derive(request, { headers: out, body: bodyFromInput(text === '' ? encoded : `${text}&${encoded}`) });
       }
     },
-  };
+  });
 }

@@ -6,7 +6,7 @@
 import { bodyFromInput } from '../body.js';
 import type { ExchangeContext } from '../context.js';
 import { AuthError, describe } from '../errors.js';
-import { createRequest } from '../request.js';
+import { makeRequest } from '../request.js';
 import { discardBody } from '../response.js';
 import { sendBelowAuth } from './middleware.js';
 
@@ -61,7 +61,7 @@ export async function requestToken(
     form.set('client_id', endpoint.clientId);
     if (endpoint.clientSecret !== undefined) form.set('client_secret', endpoint.clientSecret);
   }
-  const request = createRequest({ url: endpoint.tokenUrl, method: 'POST', headers, body: bodyFromInput(form.toString()) });
+  const request = makeRequest({ url: endpoint.tokenUrl, method: 'POST', headers, body: bodyFromInput(form.toString()) });
   const send = sendBelowAuth(ctx);
   const started = now();
   let response: Response;

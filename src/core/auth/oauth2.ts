@@ -8,6 +8,7 @@
  */
 import type { ExchangeContext } from '../context.js';
 import { AuthError, describe, InvalidOptionError } from '../errors.js';
+import { markReadsRequestParts } from '../request.js';
 import { responseHeader } from '../response.js';
 import { parseChallenges } from './challenge.js';
 import { withHeader } from './headers.js';
@@ -224,7 +225,7 @@ export function oauth2(options: OAuth2Options): OAuth2Scheme {
     return abortable(inflight, ctx.signal);
   };
 
-  return {
+  return markReadsRequestParts({
     scheme: 'oauth2',
     ...(origins ? { origins } : {}),
     get token() {
@@ -240,5 +241,5 @@ export function oauth2(options: OAuth2Options): OAuth2Scheme {
       const renewed = await get(ctx, token);
       yield withHeader(request, 'authorization', `Bearer ${renewed.accessToken}`);
     },
-  };
+  });
 }

@@ -22,7 +22,7 @@ import type { ClientInternals } from '../client.js';
 import type { ExchangeContext } from '../context.js';
 import { CapabilityError, describe } from '../errors.js';
 import type { Middleware } from '../middleware.js';
-import { deriveRequest, headerList, requestParts } from '../request.js';
+import { derive, headerList, requestParts } from '../request.js';
 import { responseSetCookies } from '../response.js';
 
 /** ctx.state key: the origin of the first hop, the only one per-request cookies go to. */
@@ -113,7 +113,7 @@ export function cookies(internals: ClientInternals): Middleware {
         given.push(cookie);
         rest.push(['cookie', given.join('; ')]);
         // The body has not been sent yet: hand the same source on (a replay would call a producer again).
-        out = deriveRequest(request, { headers: rest, body: parts.body });
+        out = derive(request, { headers: rest, body: parts.body });
       }
     }
     const res = await next(out, ctx);

@@ -26,7 +26,7 @@ import type { Decoder } from '../decoder.js';
 import { DecodingError, describe, isFerryError } from '../errors.js';
 import { type HeaderList, headerValue } from '../headers.js';
 import type { Middleware } from '../middleware.js';
-import { deriveRequest, headerList, requestParts } from '../request.js';
+import { derive, headerList, requestParts } from '../request.js';
 import { deriveResponse, discardBody, responseHeader } from '../response.js';
 import { webDecoders } from './web-decoders.js';
 
@@ -125,7 +125,7 @@ export function decompress(internals: ClientInternals): Middleware {
         lastOut = headerValue(list, 'accept-encoding') === null ? [...list, ['accept-encoding', accept]] : list;
       }
       // The body has not been sent yet: hand the same source on (a replay would call a producer again).
-      if (lastOut !== list) out = deriveRequest(request, { headers: lastOut as HeaderList, body: parts.body });
+      if (lastOut !== list) out = derive(request, { headers: lastOut as HeaderList, body: parts.body });
     }
     const res = await next(out, ctx);
     const encoding = responseHeader(res, 'content-encoding');

@@ -19,7 +19,7 @@ import type { RequestBody } from '../body.js';
 import type { ExchangeContext } from '../context.js';
 import type { EventDispatcher } from '../events.js';
 import type { Middleware } from '../middleware.js';
-import { deriveRequest, requestParts } from '../request.js';
+import { derive, requestParts } from '../request.js';
 import { deriveResponse, discardBody, responseHeader, takeBody } from '../response.js';
 import { watchBody } from './watch-body.js';
 
@@ -126,7 +126,7 @@ export function events(): Middleware {
               }
             : null,
         });
-        sent = deriveRequest(request, { body: countedBody(body) });
+        sent = derive(request, { body: countedBody(body) });
       }
     }
     if (pre) ev.emit('preRequest', sent);

@@ -34,7 +34,7 @@ import { describe, RedirectError, TooManyRedirectsError } from '../errors.js';
 import type { HeaderList } from '../headers.js';
 import type { Middleware, Next } from '../middleware.js';
 import type { RedirectPolicy } from '../options.js';
-import { deriveRequest, headerList, requestParts } from '../request.js';
+import { derive, headerList, requestParts } from '../request.js';
 import { deriveResponse, discardBody, type FerryResponse, responseHeader } from '../response.js';
 
 /** Headers that carry credentials: dropped whenever a hop leaves the origin. */
@@ -161,7 +161,7 @@ async function follow(
     const dropContent = step.method !== method;
     const headers = nextHeaders(headerList(req), crossOrigin, dropContent, sensitiveHeaders);
     sentBody = body === null ? null : (body.replay?.() ?? null);
-    req = deriveRequest(req, { url: target, method: step.method, headers, body: sentBody });
+    req = derive(req, { url: target, method: step.method, headers, body: sentBody });
     url = target;
     res = await next(req, ctx);
     if (!isRedirect(res.status)) return finish(res, req, url, history);

@@ -8,7 +8,7 @@
 import type { RetryInfo } from '../events.js';
 import type { Middleware } from '../middleware.js';
 import type { ResolvedRetry } from '../options.js';
-import { deriveRequest, requestParts } from '../request.js';
+import { derive, requestParts } from '../request.js';
 import { discardBody, responseHeader } from '../response.js';
 
 /**
@@ -94,7 +94,7 @@ export function retry(): Middleware {
       await sleep(delay, ctx.signal);
       // From the body as it was before sending: the transport may have consumed the stream of
       // the Request it was given, the replayable source is intact.
-      current = deriveRequest(request, { body: body === null ? null : (body.replay?.() ?? body) });
+      current = derive(request, { body: body === null ? null : (body.replay?.() ?? body) });
     }
   };
   // The idle path is not async: no extra promise or microtask per request.

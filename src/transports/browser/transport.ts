@@ -17,6 +17,7 @@ import {
   type ExchangeContext,
   FerryResponse,
   fetchSource,
+  markReadsRequestParts,
   nativeWebSocket,
   RedirectError,
   type RequestBody,
@@ -128,10 +129,10 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
       redirected: res.redirected,
     });
   }
-  return {
+  return markReadsRequestParts({
     name: 'browser',
     capabilities,
     send,
     websocket: (request, ctx, options) => nativeWebSocket(request, ctx, options, { headers: false }),
-  };
+  });
 }

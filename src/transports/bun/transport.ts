@@ -18,6 +18,7 @@ import {
   FerryResponse,
   fetchSource,
   InvalidOptionError,
+  markReadsRequestParts,
   nativeWebSocket,
   ProxyError,
   type RequestBody,
@@ -211,11 +212,11 @@ export function createBunTransport(options: BunTransportOptions = {}): Transport
     });
   }
 
-  return {
+  return markReadsRequestParts({
     name: 'bun',
     capabilities,
     decoders: decodersOf(),
     send,
     websocket: (request, ctx, options) => nativeWebSocket(request, ctx, options, { headers: true }),
-  };
+  });
 }

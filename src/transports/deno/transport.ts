@@ -27,6 +27,7 @@ import {
   FerryResponse,
   fetchSource,
   mappedStream,
+  markReadsRequestParts,
   nativeWebSocket,
   ProxyError,
   type RequestBody,
@@ -236,7 +237,7 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
   const decoding = decompress(internals);
   const send = (request: Request, ctx: ExchangeContext): Promise<Response> => decoding(request, exchange, ctx);
 
-  return {
+  return markReadsRequestParts({
     name: 'deno',
     websocket: (request, ctx, options) => nativeWebSocket(request, ctx, options, { headers: true }),
     capabilities,
@@ -244,5 +245,5 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
     close: async () => {
       if (client && client !== options.client) client.close();
     },
-  };
+  });
 }

@@ -12,6 +12,7 @@ import {
   type ExchangeContext,
   type FerryWebSocket,
   InvalidOptionError,
+  markReadsRequestParts,
   type RequestBody,
   type ResponseSource,
   type Transport,
@@ -266,7 +267,7 @@ export function createMockTransport(
     );
   }
 
-  return {
+  return markReadsRequestParts({
     name: 'mock',
     capabilities,
     requests,
@@ -282,5 +283,5 @@ export function createMockTransport(
     async close() {
       await (onUnhandled === 'error' ? undefined : onUnhandled.close?.());
     },
-  };
+  });
 }
