@@ -41,6 +41,64 @@ export function basicCases(ctx: SuiteContext): ConformanceCase[] {
         }),
     },
     {
+      name: 'requests user code sees are ones the platform accepts (middleware, events, res.request, errors, custom transports)',
+      run: (assert) => {
+        const seen: string[] = [];
+        // The platform's Request members refuse an object it did not build where its internals
+        // are private (Node 24): each copy below throws unless ferry handed out a real one.
+        // (A clone leaves the request usable; `new Request(r)` would take its body.)
+        const copy = (where: string, r: Request | undefined): void => {
+          assert.ok(r instanceof Request, `${where}: instanceof Request`);
+          const c = Request.prototype.clone.call(r as Request);
+          if (c.body === null) new Request(r as Request, { headers: { 'x-copied': where } });
+          seen.push(`${where} ${c.method} ${new URL(c.url).pathname}`);
+        };
+        const transport = ctx.transport;
+        const custom = {
+          name: 'custom',
+          capabilities: transport.capabilities,
+          ...(transport.decoders ? { decoders: transport.decoders } : {}),
+          send: (r: Request, x: Parameters<typeof transport.send>[1]) => {
+            copy('transport', r);
+            return transport.send(r, x);
+          },
+        };
+        return ctx.withClient(
+          {
+            cookies: false,
+            middleware: [
+              (r, next, x) => {
+                copy('middleware', r);
+                return next(r, x);
+              },
+            ],
+            on: { preRequest: (r) => copy('preRequest', r) },
+          },
+          async (c) => {
+            const res = await c.post(url('/echo'), { json: { a: 1 } });
+            assert.equal(((await res.json()) as Echo).body, '{"a":1}');
+            copy('res.request', res.request);
+            assert.equal(res.request?.url, url('/echo'));
+            const e = await assert.rejects(c.get(url('/status?code=404'), { throwHttpErrors: true }));
+            copy('error.request', (e as { request?: Request }).request);
+            await ctx.withClient({ cookies: false, transport: custom as typeof transport }, async (c2) => {
+              const r2 = await c2.post(url('/echo'), { body: 'to a custom transport' });
+              assert.equal(((await r2.json()) as Echo).body, 'to a custom transport');
+            });
+            assert.deepEqual(seen, [
+              'middleware POST /echo',
+              'preRequest POST /echo',
+              'res.request POST /echo',
+              'middleware GET /status',
+              'preRequest GET /status',
+              'error.request GET /status',
+              'transport POST /echo',
+            ]);
+          },
+        );
+      },
+    },
+    {
       name: 'methods: GET POST PUT PATCH DELETE OPTIONS and an extension token arrive as sent',
       run: (assert) =>
         ctx.withClient({ cookies: false }, async (c) => {
