@@ -56,6 +56,21 @@ export interface Client {
 /** What `createClient` needs on top of the options when no transport is given. */
 export type TransportFactory = (options: ClientOptions) => Transport;
 
+/**
+ * What a package entry adds to `createClient`'s defaults. Core never imports tough-cookie: the
+ * entries that default to a jar (Node, Deno, Bun) inject `createJar`; the browser entry and
+ * `ferry/core` do not, so there `cookies` left out means no jar, and an explicit
+ * `cookies: true` on a transport that handles cookie headers is an `InvalidOptionError`.
+ * @example
+ * export const createClient = withDefaultTransport(nodeTransportFor, { createJar: () => new CookieJar() });
+ */
+export interface ClientDefaults {
+  /** Whether `cookies` left out means a jar, when one can be made (default true; the fetch export: false). */
+  readonly cookies?: boolean;
+  /** Makes the jar for `cookies: true`. */
+  readonly createJar?: () => CookieJar;
+}
+
 /** Internal: the pieces later middleware factories receive once per client. */
 export interface ClientInternals {
   readonly config: ResolvedClientOptions;
@@ -63,6 +78,8 @@ export interface ClientInternals {
   readonly events: EventRegistry;
   /** The jar, or undefined (set by the cookies middleware factory when cookies are on). */
   jar: CookieJar | undefined;
+  /** Makes the jar for `cookies: true` (injected by the package entry; absent: no default jar). */
+  readonly createJar?: (() => CookieJar) | undefined;
   /**
    * The header list every request starts from: the client's `headers` plus defaults that a
    * middleware factory adds once per client (decompress's Accept-Encoding), so that the
@@ -79,24 +96,38 @@ export interface ClientInternals {
  * const client = createClient({ baseURL: 'http://127.0.0.1:8080/api/', transport });
  * const res = await client.get('users', { params: { page: 2 } });
  */
-export function createClient(options: ClientOptions = {}, makeTransport?: TransportFactory, defaults?: { cookies: boolean }): Client {
+export function createClient(options: ClientOptions = {}, makeTransport?: TransportFactory, defaults?: ClientDefaults): Client {
   const { on: clientListeners, ...rest } = options;
   const config = resolveClientOptions(rest, defaults);
   const maybe = options.transport ?? makeTransport?.(options);
   if (!maybe) throw new InvalidOptionError('transport', 'transport: no transport given and no default for this runtime');
   const transport: Transport = maybe;
   const events = new EventRegistry();
-  if (clientListeners !== undefined) {
-    if (typeof clientListeners !== 'object' || clientListeners === null)
-      throw new InvalidOptionError('on', 'on: expected { eventName: listener }');
-    for (const [name, fn] of Object.entries(clientListeners)) {
-      validateListeners({ [name]: fn });
-      if (fn) events.on(name as EventName, fn as never);
+  const internals: ClientInternals = {
+    config,
+    transport,
+    events,
+    jar: undefined,
+    createJar: defaults?.createJar,
+    requestHeaders: config.headers,
+  };
+  let middleware: Middleware[];
+  try {
+    if (clientListeners !== undefined) {
+      if (typeof clientListeners !== 'object' || clientListeners === null)
+        throw new InvalidOptionError('on', 'on: expected { eventName: listener }');
+      for (const [name, fn] of Object.entries(clientListeners)) {
+        validateListeners({ [name]: fn });
+        if (fn) events.on(name as EventName, fn as never);
+      }
     }
+    middleware = [...config.middleware.map(forUserMiddleware), ...defaultMiddleware(internals)];
+  } catch (e) {
+    // A transport made here for a client that cannot be built must not keep its pool.
+    if (options.transport === undefined) void transport.close?.().catch(() => {});
+    throw e;
   }
-  const internals: ClientInternals = { config, transport, events, jar: undefined, requestHeaders: config.headers };
   const send = transportSender(transport);
-  const middleware = [...config.middleware.map(forUserMiddleware), ...defaultMiddleware(internals)];
   const chain = compose(middleware, send);
   const requestConfig: ResolvedClientOptions =
     internals.requestHeaders === config.headers ? config : Object.freeze({ ...config, headers: internals.requestHeaders });
@@ -191,12 +222,13 @@ function isPlatformScheme(input: RequestInfo | URL): boolean {
 }
 
 /**
- * Binds a default transport factory: what the package entries export as `createClient`.
+ * Binds a default transport factory (and the entry's defaults, such as the jar factory): what
+ * the package entries export as `createClient`.
  * @example
- * export const createClient = withDefaultTransport(createNodeTransport);
+ * export const createClient = withDefaultTransport(createNodeTransport, { createJar: () => new CookieJar() });
  */
-export function withDefaultTransport(make: TransportFactory): (options?: ClientOptions) => Client {
-  return (options = {}) => createClient(options, make);
+export function withDefaultTransport(make: TransportFactory, defaults?: ClientDefaults): (options?: ClientOptions) => Client {
+  return (options = {}) => createClient(options, make, defaults);
 }
 
 /**

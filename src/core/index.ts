@@ -27,6 +27,7 @@ export {
 } from './body.js';
 export {
   type Client,
+  type ClientDefaults,
   type ClientInternals,
   createClient,
   createDefaultFetch,

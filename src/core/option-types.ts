@@ -88,7 +88,12 @@ export interface ClientOptions extends SharedOptions {
   transport?: Transport;
   /** Added outermost, in order. */
   middleware?: readonly Middleware[];
-  /** A tough-cookie jar, `true` for a fresh one (the default), `false` for none. */
+  /**
+   * A tough-cookie jar, `true` for a fresh one, `false` for none. Default: a fresh jar from the
+   * Node, Deno and Bun entries; none from the browser entry and `ferry/core`, which leave
+   * tough-cookie out (there `true` with a transport that handles cookie headers, such as the
+   * mock, is an InvalidOptionError: pass `new CookieJar()`).
+   */
   cookies?: boolean | CookieJar;
   /** Extra or replacement content decoders, keyed by content-coding. */
   decoders?: Readonly<Record<string, Decoder>>;

@@ -266,8 +266,14 @@ const baseShared: ResolvedOptions = Object.freeze({
   cookies: undefined,
 });
 
-/** Normalises `createClient()` options; throws InvalidOptionError synchronously. */
-export function resolveClientOptions(input: ClientOptions = {}, defaults: { cookies: boolean } = { cookies: true }): ResolvedClientOptions {
+/**
+ * Normalises `createClient()` options; throws InvalidOptionError synchronously. `cookies` left
+ * out is `true` only where the entry can make a jar (`defaults.createJar`), else `false`.
+ */
+export function resolveClientOptions(
+  input: ClientOptions = {},
+  defaults: { readonly cookies?: boolean; readonly createJar?: unknown } = {},
+): ResolvedClientOptions {
   if (typeof input !== 'object' || input === null) fail('options', 'expected an object');
   const { list, deleted } = normaliseHeaders(input.headers, 'headers');
   if (deleted.length > 0) fail('headers', 'undefined values only make sense per request');
@@ -275,7 +281,7 @@ export function resolveClientOptions(input: ClientOptions = {}, defaults: { cook
     fail('middleware', 'expected an array of functions');
   if (input.transport !== undefined && (typeof input.transport !== 'object' || typeof input.transport?.send !== 'function'))
     fail('transport', 'expected a Transport with send()');
-  const cookies = input.cookies ?? defaults.cookies;
+  const cookies = input.cookies ?? ((defaults.cookies ?? true) && defaults.createJar !== undefined);
   if (typeof cookies !== 'boolean' && (typeof cookies !== 'object' || typeof (cookies as CookieJar).getCookieString !== 'function'))
     fail('cookies', 'expected true, false or a tough-cookie CookieJar');
   if (input.decoders !== undefined) {

@@ -57,6 +57,15 @@ test('src/core imports no node:*, undici, ws, socks or transport', () => {
   assert.deepEqual(problems, []);
 });
 
+test('src/core imports tough-cookie for its types only (the Node, Deno and Bun entries inject the jar factory)', () => {
+  const problems: string[] = [];
+  const re = /\b(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\sfrom\s+)?['"]tough-cookie(?:\/[^'"]*)?['"]|\bimport\(\s*['"]tough-cookie/g;
+  for (const file of tsFiles(join(src, 'core'))) {
+    for (const m of withoutComments(readFileSync(file, 'utf8')).matchAll(re)) if (!m[1]) problems.push(`${relative(src, file)}: ${m[0]}`);
+  }
+  assert.deepEqual(problems, []);
+});
+
 test('src/core names no Buffer, process, Deno, Bun, window, document or require', () => {
   const problems: string[] = [];
   for (const file of tsFiles(join(src, 'core'))) {

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CookieJar } from 'tough-cookie';
-import { CapabilityError, createClient, createDefaultFetch } from '../../src/core/index.js';
+import {
+  CapabilityError,
+  createClient as createCoreClient,
+  createDefaultFetch,
+  InvalidOptionError,
+  withDefaultTransport,
+} from '../../src/core/index.js';
+import { createClient as createBrowserEntryClient } from '../../src/index.js';
+// `ferry` on Node: its createClient injects the jar factory (core alone makes no jar).
+import { createClient } from '../../src/index.node.js';
+import { createClient as createBunEntryClient } from '../../src/transports/bun/index.js';
+import { createClient as createDenoEntryClient } from '../../src/transports/deno/index.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 type Reply = (url: URL, cookie: string | null) => Response;
@@ -211,6 +222,112 @@ describe('transports without cookie headers', () => {
     const { client, transport } = setup(() => new Response('ok'), {}, caps);
     await assert.rejects(client.get('http://example.com/', { cookies: { a: '1' } }), CapabilityError);
     assert.equal(transport.requests.length, 0);
+  });
+});
+
+describe('the jar factory: injected by the Node, Deno and Bun entries, absent from the browser entry and ferry/core', () => {
+  const login = (url: URL): Response => (url.pathname === '/login' ? setCookie('sid=abc; Path=/') : new Response('ok'));
+
+  for (const [name, make] of [
+    ['Node', createClient],
+    ['Deno', createDenoEntryClient],
+    ['Bun', createBunEntryClient],
+  ] as const) {
+    test(`the ${name} entry's createClient has a jar by default`, async () => {
+      const transport = inlineTransport(() => setCookie('a=1'));
+      const client = make({ transport });
+      assert.ok(client.cookies instanceof CookieJar);
+      assert.equal(client.config.cookies, true);
+      await client.get('http://example.com/');
+      await client.get('http://example.com/');
+      assert.equal(transport.requests[1]?.headers.get('cookie'), 'a=1');
+    });
+  }
+
+  for (const [name, make] of [
+    ['the browser entry', createBrowserEntryClient],
+    ['ferry/core', createCoreClient],
+  ] as const) {
+    test(`${name}: cookies left out on a cookie-capable transport means no jar`, async () => {
+      const transport = inlineTransport((req) => login(new URL(req.url)));
+      const client = make({ transport });
+      assert.equal(client.cookies, undefined);
+      assert.equal(client.config.cookies, false);
+      await client.get('http://example.com/login');
+      await client.get('http://example.com/page');
+      assert.deepEqual(
+        transport.requests.map((r) => r.headers.get('cookie')),
+        [null, null],
+      );
+    });
+
+    test(`${name}: an explicit cookies: true is an InvalidOptionError at createClient, before any I/O`, () => {
+      const transport = inlineTransport(() => new Response('ok'));
+      assert.throws(
+        () => make({ transport, cookies: true }),
+        (e: unknown) =>
+          e instanceof InvalidOptionError &&
+          e.code === 'ERR_INVALID_OPTION' &&
+          e.option === 'cookies' &&
+          e.message.includes('cookies: new CookieJar()') &&
+          e.message.includes('tough-cookie'),
+      );
+      assert.equal(transport.requests.length, 0);
+    });
+
+    test(`${name}: an explicit CookieJar works as anywhere`, async () => {
+      const jar = new CookieJar();
+      const transport = inlineTransport((req) => login(new URL(req.url)));
+      const client = make({ transport, cookies: jar });
+      assert.equal(client.cookies, jar);
+      await client.get('http://example.com/login');
+      await client.get('http://example.com/page');
+      assert.equal(transport.requests[1]?.headers.get('cookie'), 'sid=abc');
+      assert.equal(await jar.getCookieString('http://example.com/'), 'sid=abc');
+    });
+
+    test(`${name}: on a transport without cookie headers (the browser's) cookies: true steps aside as before`, async () => {
+      const transport = inlineTransport(() => setCookie('a=1'), { cookieHeaders: false });
+      const client = make({ transport, cookies: true });
+      assert.equal(client.cookies, undefined);
+      await client.get('http://example.com/');
+      await client.get('http://example.com/');
+      assert.deepEqual(
+        transport.requests.map((r) => r.headers.get('cookie')),
+        [null, null],
+      );
+    });
+  }
+
+  test('withDefaultTransport(make, { createJar }) makes one jar per client with the factory, and only when one is needed', async () => {
+    const made: CookieJar[] = [];
+    const createJar = (): CookieJar => {
+      const jar = new CookieJar();
+      made.push(jar);
+      return jar;
+    };
+    const transport = inlineTransport((req) => login(new URL(req.url)));
+    const create = withDefaultTransport(() => transport, { createJar });
+    const a = create();
+    const b = create({ cookies: true });
+    assert.deepEqual(made, [a.cookies, b.cookies]);
+    assert.notEqual(a.cookies, b.cookies);
+    create({ cookies: false });
+    create({ cookies: new CookieJar() });
+    create({ transport: inlineTransport(() => new Response('ok'), { cookieHeaders: false }) });
+    assert.equal(made.length, 2);
+    await a.get('http://example.com/login');
+    assert.equal(await made[0]?.getCookieString('http://example.com/'), 'sid=abc');
+  });
+
+  test('the old call shapes still work: withDefaultTransport(make), createClient(options, make, { cookies })', async () => {
+    const transport = inlineTransport(() => setCookie('a=1'));
+    assert.equal(withDefaultTransport(() => transport)().cookies, undefined);
+    assert.equal(createCoreClient({}, () => transport, { cookies: true }).cookies, undefined);
+    assert.equal(createCoreClient({}, () => transport, { cookies: false }).cookies, undefined);
+    const jar = createCoreClient({}, () => transport, { cookies: true, createJar: () => new CookieJar() }).cookies;
+    assert.ok(jar instanceof CookieJar);
+    assert.equal(createCoreClient({}, () => transport, { cookies: false, createJar: () => new CookieJar() }).cookies, undefined);
   });
 });
 

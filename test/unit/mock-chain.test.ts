@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { delay, HttpResponse, http } from 'msw';
-import { AuthError, basicAuth, bearer, createClient, digestAuth, oauth2 } from '../../src/core/index.js';
+import { AuthError, basicAuth, bearer, digestAuth, oauth2 } from '../../src/core/index.js';
+// `ferry` on Node, as the README's mock example imports it: a jar by default.
+import { createClient } from '../../src/index.node.js';
 import { createMockTransport } from '../../src/transports/mock/index.js';
 
 const a = 'http://a.example.com';

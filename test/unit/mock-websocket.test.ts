@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HttpResponse, http, ws } from 'msw';
-import { bearer, createClient } from '../../src/core/index.js';
+import { bearer } from '../../src/core/index.js';
+// `ferry` on Node, as the README's mock example imports it: a jar by default.
+import { createClient } from '../../src/index.node.js';
 import { createMockTransport } from '../../src/transports/mock/index.js';
 
 const chat = ws.link('wss://chat.example.com/room/:id');

@@ -5,11 +5,16 @@
  * HttpOnly, SameSite, expiry and public-suffix rejection as tough-cookie implements them.
  * As RFC 6265 says, cookies are scoped by host, not by port.
  *
- * `ClientOptions.cookies`: `true` (createClient's default) makes a fresh jar, `false` none,
- * a `CookieJar` is used as given (`client.cookies` exposes whichever jar is in use; it
- * serialises with `jar.toJSON()` and loads with `CookieJar.fromJSON()`). Per-request
- * `cookies: { name: value }` go out besides the jar's, to the origin of the request only,
- * and are never stored.
+ * `ClientOptions.cookies`: `true` makes a fresh jar, `false` none, a `CookieJar` is used as
+ * given (`client.cookies` exposes whichever jar is in use; it serialises with `jar.toJSON()`
+ * and loads with `CookieJar.fromJSON()`). Per-request `cookies: { name: value }` go out
+ * besides the jar's, to the origin of the request only, and are never stored.
+ *
+ * Core only names tough-cookie's types: a fresh jar comes from `internals.createJar`, which
+ * the Node, Deno and Bun entries inject (their `createClient` defaults to `cookies: true`).
+ * Without it (the browser entry, `ferry/core`) `cookies` left out means no jar, and an
+ * explicit `cookies: true` on a transport that handles cookie headers is an
+ * `InvalidOptionError` at `createClient` time: pass `cookies: new CookieJar()` instead.
  *
  * Where the transport cannot set `Cookie` or read `Set-Cookie`
  * (`capabilities.cookieHeaders === false`, e.g. the browser), the platform's own cookie
@@ -17,10 +22,10 @@
  * `CapabilityError` at `createClient` time, per-request `cookies` one at request time.
  * @module
  */
-import { CookieJar } from 'tough-cookie';
+import type { CookieJar } from 'tough-cookie';
 import type { ClientInternals } from '../client.js';
 import type { ExchangeContext } from '../context.js';
-import { CapabilityError, describe } from '../errors.js';
+import { CapabilityError, describe, InvalidOptionError } from '../errors.js';
 import type { Middleware } from '../middleware.js';
 import { derive, headerList, requestParts } from '../request.js';
 import { responseSetCookies } from '../response.js';
@@ -52,9 +57,21 @@ async function store(jar: CookieJar, setCookies: readonly string[], url: URL): P
   }
 }
 
+/** The jar for `option` on a transport that handles cookie headers. */
+function jarFor(option: boolean | CookieJar, createJar: (() => CookieJar) | undefined): CookieJar | undefined {
+  if (option === false) return undefined;
+  if (option !== true) return option;
+  if (createJar) return createJar();
+  throw new InvalidOptionError(
+    'cookies',
+    'cookies: true needs a jar, and this entry makes none so that tough-cookie stays out of its bundle: pass cookies: new CookieJar() (CookieJar from the tough-cookie package) or cookies: false',
+  );
+}
+
 /**
  * Creates the cookies middleware for a client and publishes its jar on `internals.jar`.
- * Throws `CapabilityError` when an explicit jar meets a transport without cookie headers.
+ * Throws `CapabilityError` when an explicit jar meets a transport without cookie headers, and
+ * `InvalidOptionError` for `cookies: true` when `internals.createJar` is absent.
  * @example
  * const client = createClient({ cookies: new CookieJar() });
  * await client.post('http://127.0.0.1:8080/login', { form: { user, pass } });
@@ -70,7 +87,7 @@ export function cookies(internals: ClientInternals): Middleware {
       'cookieHeaders',
       `the ${transportName} transport cannot set Cookie or read Set-Cookie (its platform keeps its own cookies): pass cookies: true or false`,
     );
-  const jar = !capable || option === false ? undefined : option === true ? new CookieJar() : option;
+  const jar = capable ? jarFor(option, internals.createJar) : undefined;
   internals.jar = jar;
   // A user's jar with a store of unknown kind counts as never empty.
   const isEmpty = jar ? emptinessProbe(jar) : null;

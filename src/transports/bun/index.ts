@@ -1,6 +1,7 @@
 /**
  * @module ferry/bun — the Bun transport (Bun's fetch with `decompress: false`, proxy, tls, unix).
  */
+import { CookieJar } from 'tough-cookie';
 import {
   type Client,
   type ClientOptions,
@@ -20,10 +21,13 @@ export function bunTransportFor(options: ClientOptions): ReturnType<typeof creat
 
 /**
  * createClient() with the Bun transport as default.
+ * Cookies: a fresh tough-cookie jar per client unless `cookies` says otherwise.
  * @example
  * const client = createClient({ baseURL: 'http://127.0.0.1:8080/' });
  */
-export const createClient: (options?: ClientOptions) => Client = withDefaultTransport(bunTransportFor);
+export const createClient: (options?: ClientOptions) => Client = withDefaultTransport(bunTransportFor, {
+  createJar: () => new CookieJar(),
+});
 
 /** A drop-in fetch on the Bun transport, with fetch's defaults (no cookie jar). */
 export const fetch: FerryFetch = createDefaultFetch(bunTransportFor);

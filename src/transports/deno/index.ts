@@ -1,6 +1,7 @@
 /**
  * @module ferry/deno — the Deno transport (Deno's fetch + Deno.createHttpClient).
  */
+import { CookieJar } from 'tough-cookie';
 import {
   type Client,
   type ClientOptions,
@@ -21,10 +22,13 @@ export function denoTransportFor(options: ClientOptions): ReturnType<typeof crea
 
 /**
  * createClient() with the Deno transport as default.
+ * Cookies: a fresh tough-cookie jar per client unless `cookies` says otherwise.
  * @example
  * const client = createClient({ baseURL: 'http://127.0.0.1:8080/' });
  */
-export const createClient: (options?: ClientOptions) => Client = withDefaultTransport(denoTransportFor);
+export const createClient: (options?: ClientOptions) => Client = withDefaultTransport(denoTransportFor, {
+  createJar: () => new CookieJar(),
+});
 
 /** A drop-in fetch on the Deno transport, with fetch's defaults (no cookie jar). */
 export const fetch: FerryFetch = createDefaultFetch(denoTransportFor);

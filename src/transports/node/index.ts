@@ -1,6 +1,7 @@
 /**
  * @module ferry/node — the Node transport (undici): pools, proxies (HTTP, CONNECT, SOCKS5, env), TLS policy, unix sockets, HTTP/2, streaming both ways, typed errors.
  */
+import { CookieJar } from 'tough-cookie';
 import { type Client, type ClientOptions, createDefaultFetch, type FerryFetch, withDefaultTransport } from '../../core/index.js';
 import type { NodeTransportOptions } from './node-options.js';
 import { createNodeTransport } from './transport.js';
@@ -22,10 +23,13 @@ export function nodeTransportFor(options: ClientOptions): ReturnType<typeof crea
 
 /**
  * createClient() with the Node transport as default.
+ * Cookies: a fresh tough-cookie jar per client unless `cookies` says otherwise.
  * @example
  * const client = createClient({ baseURL: 'http://127.0.0.1:3000/', node: { connections: 20 } });
  */
-export const createClient: (options?: ClientOptions) => Client = withDefaultTransport(nodeTransportFor);
+export const createClient: (options?: ClientOptions) => Client = withDefaultTransport(nodeTransportFor, {
+  createJar: () => new CookieJar(),
+});
 
 /** A drop-in fetch on the Node transport, with fetch's defaults (no cookie jar). */
 export const fetch: FerryFetch = createDefaultFetch(nodeTransportFor);
