@@ -48,6 +48,7 @@ export {
   type Progress,
   type RetryInfo,
 } from './events.js';
+export { applyFetchInit, type FetchInitFields, fetchInitKeys, resolveFetchInit } from './fetch-init.js';
 export { bodyFailure, type FetchExchange, fetchSource, mappedStream } from './fetch-source.js';
 export { checkHeader, type HeaderList, type HeadersInput, headerValue, mergeHeaders, normaliseHeaders } from './headers.js';
 export { cookies } from './middleware/cookies.js';
