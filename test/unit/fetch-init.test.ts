@@ -193,18 +193,25 @@ describe('fetch init fields: the fetch-based transports pass what was set', () =
     assert.deepEqual(picked(p.calls[2]?.init ?? {}), { credentials: 'same-origin' });
   });
 
+  test('browser: integrity is left to the browser (no core read of the body)', async () => {
+    const p = platform();
+    const client = createClient({ transport: createBrowserTransport({ fetch: p.fetch }), cookies: false });
+    const res = await client.get(url, { integrity: 'sha256-does-not-match' });
+    assert.equal(await res.text(), 'ok');
+  });
+
   for (const [name, make] of [
     ['deno', (f: typeof globalThis.fetch) => createDenoTransport({ fetch: f })],
     ['bun', (f: typeof globalThis.fetch) => createBunTransport({ fetch: f })],
   ] as const) {
-    test(`${name}: the set fields, never integrity; nothing when none is set`, async () => {
+    test(`${name}: the set fields, never integrity (core verifies it); nothing when none is set`, async () => {
       const p = platform();
       const client = createClient({ transport: make(p.fetch), cookies: false, retry: false });
       await client.get(url);
       assert.deepEqual(picked(p.calls[0]?.init ?? {}), {});
       await client.get(url, all);
       assert.deepEqual(picked(p.calls[1]?.init ?? {}), all);
-      await client.get(url, { integrity: 'sha256-does-not-match' });
+      await assert.rejects(client.get(url, { integrity: 'sha256-does-not-match' }), (e: unknown) => (e as Error).name === 'IntegrityError');
       assert.deepEqual(picked(p.calls[2]?.init ?? {}), {});
     });
   }

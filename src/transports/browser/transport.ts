@@ -49,6 +49,7 @@ const capabilities: Capabilities = Object.freeze({
   http2: false,
   websocketHeaders: false,
   expectContinue: false,
+  integrity: true,
 });
 
 /** Codings browsers decode themselves. */
@@ -114,7 +115,7 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
       credentials,
     };
     // The request's own fetch fields (credentials, mode, cache, referrer, integrity …): the
-    // browser honours them all.
+    // browser honours them all, and verifies integrity itself (capabilities.integrity).
     applyFetchInit(init, ctx.options.fetchInit);
     if (signal) init.signal = signal;
     let res: Response;
