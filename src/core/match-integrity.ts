@@ -19,12 +19,16 @@ export interface IntegrityItem {
   readonly value: string;
 }
 
+/** A digest as written: base64 or base64url, padding optional (Chromium skips other items). */
+const digestText = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
 const digestName: Record<IntegrityAlgorithm, string> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
 /**
  * The items of `metadata` with a known algorithm (tokens split on ASCII whitespace, `?options`
  * dropped, algorithm names compared case-insensitively). Unknown algorithms and malformed
- * tokens are skipped; an empty result means "nothing to check" (fetch then lets it pass).
+ * tokens (no `-`, an empty or non-base64 digest) are skipped, as Chromium does; an empty
+ * result means "nothing to check" (fetch then lets it pass).
  * @example
  * parseIntegrity('sha256-abc sha512-def?x md5-zz'); // [{ algorithm: 'sha256', value: 'abc' }, { algorithm: 'sha512', value: 'def' }]
  */
@@ -37,8 +41,9 @@ export function parseIntegrity(metadata: string): IntegrityItem[] {
     const dash = expression.indexOf('-');
     if (dash === -1) continue;
     const algorithm = expression.slice(0, dash).toLowerCase() as IntegrityAlgorithm;
-    if (!algorithms.includes(algorithm)) continue;
-    out.push({ algorithm, value: expression.slice(dash + 1) });
+    const value = expression.slice(dash + 1);
+    if (!algorithms.includes(algorithm) || !digestText.test(value)) continue;
+    out.push({ algorithm, value });
   }
   return out;
 }
