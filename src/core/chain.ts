@@ -3,7 +3,9 @@
  * `timeout → retry → redirects → cookies → auth → decompress → events → transport`,
  * with two small helpers from issue 6 at the ends: `processedEvents` outermost (emits
  * `dataProcessed` on the body the caller reads, after decoding) and `hopTimeouts` innermost
- * (per-hop phase timeouts the transport cannot enforce itself).
+ * (per-hop phase timeouts the transport cannot enforce itself), and `integrity` (issue 8)
+ * between `timeout` and `retry`: it verifies the final, decoded body against the request's
+ * `integrity` where the platform does not.
  * Each redirect hop re-enters everything below `redirects`, so cookies, auth and signing are
  * applied per hop. Each factory runs once per client; each middleware costs nothing when its
  * feature is idle for a request.
@@ -14,6 +16,7 @@ import type { ClientInternals } from './client.js';
 import { cookies } from './middleware/cookies.js';
 import { decompress } from './middleware/decompress.js';
 import { events, processedEvents } from './middleware/events.js';
+import { integrity } from './middleware/integrity.js';
 import { redirects } from './middleware/redirects.js';
 import { retry } from './middleware/retry.js';
 import { hopTimeouts, timeout } from './middleware/timeout.js';
@@ -21,5 +24,16 @@ import type { Middleware } from './middleware.js';
 
 /** The built-in middleware for a client, in chain order. */
 export function defaultMiddleware(client: ClientInternals): Middleware[] {
-  return [processedEvents(), timeout(), retry(), redirects(), cookies(client), auth(), decompress(client), events(), hopTimeouts()];
+  return [
+    processedEvents(),
+    timeout(),
+    integrity(),
+    retry(),
+    redirects(),
+    cookies(client),
+    auth(),
+    decompress(client),
+    events(),
+    hopTimeouts(),
+  ];
 }

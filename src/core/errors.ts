@@ -10,6 +10,7 @@
  * │  ├─ ProxyError           ERR_PROXY        the proxy refused (status) or failed
  * │  └─ ResponseTruncatedError ERR_TRUNCATED  the body ended before its declared end
  * ├─ DecodingError           ERR_DECODING     bad gzip/br/zstd data or over maxDecompressedBytes (TypeError)
+ * ├─ IntegrityError          ERR_INTEGRITY    the body does not match the request's `integrity` (TypeError, as fetch's)
  * ├─ StreamConsumedError     ERR_STREAM_CONSUMED  a body read twice (TypeError)
  * ├─ InvalidOptionError      ERR_INVALID_OPTION   bad input, thrown before any I/O (TypeError)
  * ├─ CapabilityError         ERR_CAPABILITY   the transport cannot do what was asked
@@ -154,6 +155,21 @@ export class DecodingError extends TypeError {
   constructor(message: string, init?: FerryErrorInit) {
     super(message, options(init));
     stamp(this, new.target.name, 'ERR_DECODING', init);
+  }
+}
+
+/**
+ * The response body does not match the request's `integrity` metadata (Subresource
+ * Integrity); fetch fails such a request with a TypeError. `algorithm` is the one checked.
+ */
+export class IntegrityError extends TypeError {
+  declare readonly code: string;
+  declare readonly request?: Request;
+  readonly algorithm: string;
+  constructor(message: string, algorithm: string, init?: FerryErrorInit) {
+    super(message, options(init));
+    stamp(this, new.target.name, 'ERR_INTEGRITY', init);
+    this.algorithm = algorithm;
   }
 }
 

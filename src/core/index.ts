@@ -49,11 +49,14 @@ export {
   type Progress,
   type RetryInfo,
 } from './events.js';
+export { applyFetchInit, type FetchInitFields, fetchInitKeys, resolveFetchInit } from './fetch-init.js';
 export { bodyFailure, type FetchExchange, fetchSource, mappedStream } from './fetch-source.js';
 export { checkHeader, type HeaderList, type HeadersInput, headerValue, mergeHeaders, normaliseHeaders } from './headers.js';
+export { type IntegrityAlgorithm, type IntegrityItem, matchIntegrity, parseIntegrity } from './match-integrity.js';
 export { cookies } from './middleware/cookies.js';
 export { acceptEncodingFor, decompress } from './middleware/decompress.js';
 export { events, processedEvents, withProcessedEvents } from './middleware/events.js';
+export { integrity } from './middleware/integrity.js';
 export { type RedirectStep, redirectStep, redirects, sameCredentialScope } from './middleware/redirects.js';
 export { parseRetryAfter, retry } from './middleware/retry.js';
 export { hopTimeouts, timeout } from './middleware/timeout.js';

@@ -8,6 +8,7 @@ import type { AuthScheme } from './auth/scheme.js';
 import type { BodyInput, FilesInput, FormInput } from './body.js';
 import type { Decoder } from './decoder.js';
 import type { EventName, ListenerMap } from './events.js';
+import type { FetchInitFields } from './fetch-init.js';
 import type { HeaderList, HeadersInput } from './headers.js';
 import type { Middleware } from './middleware.js';
 import type { ParamList, ParamsInput } from './params.js';
@@ -135,6 +136,11 @@ export interface ResolvedOptions {
   readonly continueTimeout: number;
   /** Per-request extra cookies (never from the client). */
   readonly cookies: Readonly<Record<string, string>> | undefined;
+  /**
+   * fetch's init fields this request set (`credentials`, `mode`, `cache`, `referrer`,
+   * `referrerPolicy`, `integrity`, `keepalive`, `priority`), validated; undefined when none.
+   */
+  readonly fetchInit: FetchInitFields | undefined;
 }
 
 /** The client-only part, resolved. */

@@ -264,6 +264,7 @@ const baseShared: ResolvedOptions = Object.freeze({
   expectContinue: false,
   continueTimeout: defaultOptions.continueTimeout,
   cookies: undefined,
+  fetchInit: undefined,
 });
 
 /**

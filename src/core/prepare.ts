@@ -6,6 +6,7 @@
 import { urlCredentials } from './auth/basic.js';
 import { bodyFromForm, bodyFromInput, bodyFromJson, type RequestBody } from './body.js';
 import { InvalidOptionError } from './errors.js';
+import { resolveFetchInit } from './fetch-init.js';
 import { type HeaderList, headerValue } from './headers.js';
 import {
   type FerryInit,
@@ -78,6 +79,7 @@ export function prepareRequest(
   let body: RequestBody | null = null;
   let signal: AbortSignal | undefined;
   let options = client.shared;
+  let streamBody = false;
   if (fromRequest) {
     const parts = requestParts(fromRequest);
     url = buildURL(parts.url, undefined, resolveRequestParams(client, init?.params), m);
@@ -102,6 +104,7 @@ export function prepareRequest(
     if (init.headers !== undefined) headers = resolveRequestHeaders({ ...client, headers }, init.headers);
     const b = bodyOf(init, m, url);
     if (b !== undefined) body = b;
+    streamBody = b?.length === null;
     if (init.signal !== undefined && init.signal !== null) {
       if (typeof init.signal !== 'object' || typeof init.signal.aborted !== 'boolean')
         throw new InvalidOptionError('signal', 'signal: expected an AbortSignal');
@@ -112,6 +115,13 @@ export function prepareRequest(
 
   if (body !== null && (m === 'GET' || m === 'HEAD'))
     throw new InvalidOptionError('body', `${m} ${url.origin}${url.pathname}: a ${m} request cannot have a body`);
+
+  const fetchInit = resolveFetchInit((init ?? undefined) as Record<string, unknown> | undefined, fromRequest, {
+    method: m,
+    url: url.href,
+    streamBody,
+  });
+  if (fetchInit !== undefined) options = Object.freeze({ ...options, fetchInit });
 
   if (url.username !== '' || url.password !== '') {
     // Credentials in the URL become a basic auth scheme scoped to that origin (unless `auth`

@@ -28,6 +28,12 @@ export interface Capabilities {
   /** Can send `Expect: 100-continue` and hold the body until `100 Continue`. */
   readonly expectContinue: boolean;
   /**
+   * The platform verifies a request's `integrity` (Subresource Integrity) itself, as the
+   * browser's fetch does. Absent or false: core's `integrity()` middleware reads the body
+   * and verifies it before the response is handed on.
+   */
+  readonly integrity?: boolean;
+  /**
    * Timeout phases the transport enforces itself from `ctx.options.timeout` (per hop).
    * The core times the others with timers on the response and body; `connect` it can only
    * bound by the wait for headers.

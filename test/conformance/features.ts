@@ -22,6 +22,10 @@ export interface Scenario {
   /** Options for createDenoTransport / createBunTransport. */
   readonly transport: Record<string, unknown>;
   readonly url: string;
+  /** The request's init (JSON), besides a 10 s timeout. */
+  readonly init?: Record<string, unknown>;
+  /** Wrap the runtime's fetch and report the fetch init fields the transport handed it. */
+  readonly spy?: boolean;
 }
 
 /** What the runtime saw. */
@@ -30,21 +34,31 @@ export interface ScenarioResult {
   readonly status?: number;
   readonly body?: string;
   readonly error?: { name: string; code?: string; capability?: string; message: string };
+  /** With `spy`: the fetch init fields of each platform fetch call. */
+  readonly seen?: Record<string, unknown>[];
 }
 
 const script = `
 const [entry, factory, scenarios] = JSON.parse(globalThis.Deno ? Deno.args[0] : process.argv[2]);
 const mod = await import(entry);
+const fields = ['credentials', 'mode', 'cache', 'referrer', 'referrerPolicy', 'integrity', 'keepalive', 'priority'];
 for (const s of JSON.parse(scenarios)) {
   let out;
+  const seen = [];
+  const options = { ...s.transport };
+  if (s.spy) options.fetch = (input, init) => {
+    seen.push(Object.fromEntries(fields.filter((k) => init && init[k] !== undefined).map((k) => [k, init[k]])));
+    return globalThis.fetch(input, init);
+  };
   try {
-    const client = mod.createClient({ cookies: false, retry: false, transport: mod[factory](s.transport) });
-    const res = await client.get(s.url, { timeout: 10000 });
+    const client = mod.createClient({ cookies: false, retry: false, transport: mod[factory](options) });
+    const res = await client.get(s.url, { timeout: 10000, ...(s.init ?? {}) });
     out = { label: s.label, status: res.status, body: await res.text() };
     await client.close();
   } catch (e) {
     out = { label: s.label, error: { name: e?.name, code: e?.code, capability: e?.capability, message: String(e?.message ?? e) } };
   }
+  if (s.spy) out.seen = seen;
   console.log('FEATURE ' + JSON.stringify(out));
 }
 globalThis.Deno ? Deno.exit(0) : process.exit(0);
@@ -100,6 +114,24 @@ export async function startTlsServer(cert: string, key: string, clientCa?: strin
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `https://localhost:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** `/asset` answers a fixed script; everything else echoes the request headers as JSON. */
+export async function startEchoServer(): Promise<{ url: string; asset: string; close(): Promise<void> }> {
+  const asset = 'console.log("ferry asset");\n';
+  const server = http.createServer((req, res) => {
+    if (req.url === '/asset') res.writeHead(200, { 'content-type': 'text/javascript' }).end(asset);
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.headers));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    asset,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

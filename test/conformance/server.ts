@@ -35,9 +35,19 @@ const encoders: Record<string, (b: Buffer) => Buffer> = {
 };
 const types: Record<string, string> = { '.js': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
 
-function cors(res: http.ServerResponse): void {
-  res.setHeader('access-control-allow-origin', '*');
-  res.setHeader('access-control-allow-headers', '*, authorization');
+/** The body of `/asset` (the integrity cases hash what they fetch). */
+const assetBody = 'console.log("ferry integrity asset");\n';
+
+function cors(req: http.IncomingMessage, res: http.ServerResponse): void {
+  // A page's credentialed request (credentials: 'include') needs its origin echoed and
+  // allow-credentials; the wildcards still serve the others.
+  const origin = req.headers.origin;
+  res.setHeader('access-control-allow-origin', origin ?? '*');
+  if (origin) {
+    res.setHeader('access-control-allow-credentials', 'true');
+    res.setHeader('vary', 'origin');
+  }
+  res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? '*, authorization');
   res.setHeader('access-control-allow-methods', '*');
   res.setHeader('access-control-expose-headers', '*');
 }
@@ -68,7 +78,7 @@ function handler(statics: StaticRoots, page: string): http.RequestListener {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const q = url.searchParams;
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
-    cors(res);
+    cors(req, res);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       res.writeHead(204).end();
       return;
@@ -101,6 +111,9 @@ function handler(statics: StaticRoots, page: string): http.RequestListener {
         return;
       case '/cookies':
         return json(res, { cookie: req.headers.cookie ?? null });
+      case '/asset':
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(assetBody);
+        return;
       case '/encoded': {
         const coding = q.get('coding') ?? 'gzip';
         const accepted = String(req.headers['accept-encoding'] ?? '')

@@ -10,6 +10,7 @@ import { basicCases } from './cases-basic.js';
 import { bodyCases } from './cases-bodies.js';
 import { encodingCases } from './cases-encoding.js';
 import { errorCases } from './cases-errors.js';
+import { fetchInitCases } from './cases-fetch-init.js';
 import { redirectCases } from './cases-redirects.js';
 import { websocketCases } from './cases-websocket.js';
 
@@ -88,7 +89,15 @@ export function defineTransportSuite(makeClient: MakeClient, env: SuiteEnv): Con
     },
   };
   void probe.close();
-  return [...basicCases(ctx), ...bodyCases(ctx), ...redirectCases(ctx), ...encodingCases(ctx), ...errorCases(ctx), ...websocketCases(ctx)];
+  return [
+    ...basicCases(ctx),
+    ...bodyCases(ctx),
+    ...redirectCases(ctx),
+    ...encodingCases(ctx),
+    ...errorCases(ctx),
+    ...fetchInitCases(ctx),
+    ...websocketCases(ctx),
+  ];
 }
 
 function show(v: unknown): string {

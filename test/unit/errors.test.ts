@@ -13,6 +13,7 @@ test('every error is branded, has a stable code, and network errors are TypeErro
     [new ferry.ProxyError('x', 407), 'ERR_PROXY', true],
     [new ferry.ResponseTruncatedError('x'), 'ERR_TRUNCATED', true],
     [new ferry.DecodingError('x'), 'ERR_DECODING', true],
+    [new ferry.IntegrityError('x', 'sha256'), 'ERR_INTEGRITY', true],
     [new ferry.StreamConsumedError('x'), 'ERR_STREAM_CONSUMED', true],
     [new InvalidOptionError('opt', 'x'), 'ERR_INVALID_OPTION', true],
     [new CapabilityError('browser', 'proxy'), 'ERR_CAPABILITY', false],

@@ -10,6 +10,7 @@
  * @module
  */
 import {
+  applyFetchInit,
   type Capabilities,
   CapabilityError,
   describe,
@@ -31,7 +32,10 @@ import {
 export interface BrowserTransportOptions {
   /** The fetch to call (default `globalThis.fetch`). */
   fetch?: typeof globalThis.fetch;
-  /** `credentials` for every request (default 'same-origin'): the browser's cookie jar applies. */
+  /**
+   * `credentials` for every request (default 'same-origin'): the browser's cookie jar applies.
+   * A request's own `credentials` wins.
+   */
   credentials?: RequestCredentials;
 }
 
@@ -46,6 +50,7 @@ const capabilities: Capabilities = Object.freeze({
   http2: false,
   websocketHeaders: false,
   expectContinue: false,
+  integrity: true,
 });
 
 /** Codings browsers decode themselves. */
@@ -110,6 +115,9 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
       redirect: ctx.options.redirect === 'error' ? 'manual' : 'follow',
       credentials,
     };
+    // The request's own fetch fields (credentials, mode, cache, referrer, integrity …): the
+    // browser honours them all, and verifies integrity itself (capabilities.integrity).
+    applyFetchInit(init, ctx.options.fetchInit);
     if (signal) init.signal = signal;
     let res: Response;
     try {

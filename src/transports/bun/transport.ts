@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  applyFetchInit,
   type Capabilities,
   CapabilityError,
   ConnectError,
@@ -195,6 +196,11 @@ export function createBunTransport(options: BunTransportOptions = {}): Transport
       init.body = b.body;
       if (b.stream) init.duplex = 'half';
     }
+    // The request's own fetch fields, as the user set them: Bun's fetch ignores most, but
+    // `keepalive: false` closes the connection after the response, as with Bun's own fetch.
+    // Not integrity: Bun's fetch does not verify it, and core's integrity() checks the final
+    // decoded body instead (Bun's would see the still-encoded bytes of each hop).
+    applyFetchInit(init, ctx.options.fetchInit, 'integrity');
     if (signal) init.signal = signal;
     let res: Response;
     try {

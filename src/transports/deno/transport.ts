@@ -13,6 +13,7 @@
  * @module
  */
 import {
+  applyFetchInit,
   type Capabilities,
   CapabilityError,
   type ClientInternals,
@@ -198,6 +199,10 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
       init.body = b.body;
       if (b.stream) init.duplex = 'half';
     }
+    // The request's own fetch fields, as the user set them (Deno's fetch ignores most: see the
+    // README). Not integrity: Deno's fetch does not verify it, and core's integrity() checks
+    // the final decoded body instead.
+    applyFetchInit(init, ctx.options.fetchInit, 'integrity');
     if (signal) init.signal = signal;
     if (client) init.client = client;
     let res: Response;
