@@ -53,6 +53,21 @@ describe('the jar', () => {
     assert.deepEqual(cookiesSeen, [null, null]);
   });
 
+  test("credentials: 'omit' keeps the jar out of that request both ways; per-request cookies still go", async () => {
+    const { client, cookiesSeen } = setup((url) =>
+      url.pathname === '/login'
+        ? setCookie('sid=abc; Path=/')
+        : url.pathname === '/other'
+          ? setCookie('other=1; Path=/')
+          : new Response('ok'),
+    );
+    await client.get('http://example.com/login');
+    await client.get('http://example.com/page', { credentials: 'omit' });
+    await client.get('http://example.com/other', { credentials: 'omit', cookies: { own: 'x' } });
+    await client.get('http://example.com/page');
+    assert.deepEqual(cookiesSeen, [null, null, 'own=x', 'sid=abc']);
+  });
+
   test('the plain fetch export keeps no jar (fetch semantics)', async () => {
     const seen: (string | null)[] = [];
     const transport = inlineTransport((req) => {

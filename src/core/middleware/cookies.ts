@@ -87,10 +87,10 @@ export function cookies(internals: ClientInternals): Middleware {
       'cookieHeaders',
       `the ${transportName} transport cannot set Cookie or read Set-Cookie (its platform keeps its own cookies): pass cookies: true or false`,
     );
-  const jar = capable ? jarFor(option, internals.createJar) : undefined;
-  internals.jar = jar;
+  const clientJar = capable ? jarFor(option, internals.createJar) : undefined;
+  internals.jar = clientJar;
   // A user's jar with a store of unknown kind counts as never empty.
-  const isEmpty = jar ? emptinessProbe(jar) : null;
+  const isEmpty = clientJar ? emptinessProbe(clientJar) : null;
 
   return async (request, next, ctx: ExchangeContext) => {
     const extra = ctx.options.cookies;
@@ -103,6 +103,9 @@ export function cookies(internals: ClientInternals): Middleware {
         { request },
       );
     }
+    // `credentials: 'omit'` keeps the jar out of this request both ways, as fetch keeps the
+    // browser's; per-request `cookies` are the caller's own header and still go out.
+    const jar = ctx.options.fetchInit?.credentials === 'omit' ? undefined : clientJar;
     const useJar = jar !== undefined && (isEmpty === null || !isEmpty());
     if (jar === undefined && extra === undefined) return next(request, ctx);
     let out = request;
