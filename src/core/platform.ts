@@ -29,3 +29,18 @@ export function hasDecompressionStream(format: string): boolean {
     return false;
   }
 }
+
+/**
+ * The length a platform Request knows for a string/bytes/Blob body (undici keeps it in an own
+ * `state` symbol property), so such a body keeps its Content-Length; null elsewhere (chunked).
+ */
+export function platformBodyLength(request: Request): number | null {
+  try {
+    const key = Object.getOwnPropertySymbols(request).find((k) => k.description === 'state');
+    if (key === undefined) return null;
+    const length = (request as unknown as Record<symbol, { body?: { length?: unknown } | null } | undefined>)[key]?.body?.length;
+    return typeof length === 'number' && Number.isSafeInteger(length) && length >= 0 ? length : null;
+  } catch {
+    return null;
+  }
+}

@@ -11,7 +11,7 @@
 import { type RequestBody, streamOfBody } from './body.js';
 import { setErrorRequestView } from './errors.js';
 import type { HeaderList } from './headers.js';
-import { requestInternalKeys } from './platform.js';
+import { platformBodyLength, requestInternalKeys } from './platform.js';
 
 const kState = Symbol('ferry.request');
 
@@ -343,21 +343,6 @@ export function requestParts(request: Request): RequestParts {
     headers: request.headers,
     body: stream ? { source: stream, length: platformBodyLength(request), type: null, replay: null } : null,
   };
-}
-
-/**
- * The length a platform Request knows for a string/bytes/Blob body (undici keeps it in an own
- * `state` symbol property), so such a body keeps its Content-Length; null elsewhere (chunked).
- */
-function platformBodyLength(request: Request): number | null {
-  try {
-    const key = Object.getOwnPropertySymbols(request).find((k) => k.description === 'state');
-    if (key === undefined) return null;
-    const length = (request as unknown as Record<symbol, { body?: { length?: unknown } | null } | undefined>)[key]?.body?.length;
-    return typeof length === 'number' && Number.isSafeInteger(length) && length >= 0 ? length : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Changes for `deriveRequest`; `headers` replaces the whole list. */
