@@ -26,7 +26,7 @@ import type { CookieJar } from 'tough-cookie';
 import type { ClientInternals } from '../client.js';
 import type { ExchangeContext } from '../context.js';
 import { CapabilityError, describe, InvalidOptionError } from '../errors.js';
-import type { Middleware } from '../middleware.js';
+import type { Middleware, Next } from '../middleware.js';
 import { derive, headerList, requestParts } from '../request.js';
 import { responseSetCookies } from '../response.js';
 
@@ -92,59 +92,73 @@ export function cookies(internals: ClientInternals): Middleware {
   // A user's jar with a store of unknown kind counts as never empty.
   const isEmpty = clientJar ? emptinessProbe(clientJar) : null;
 
-  return async (request, next, ctx: ExchangeContext) => {
+  /** Stores the response's Set-Cookie (if any) for the request's URL; sync for a sync store. */
+  const stored = (res: Response, request: Request, jar: CookieJar): Response | Promise<Response> => {
+    const setCookies = responseSetCookies(res);
+    if (setCookies.length === 0) return res;
+    const url = requestParts(request).url;
+    if (!jar.store.synchronous) return store(jar, setCookies, url).then(() => res);
+    for (const header of setCookies) jar.setCookieSync(header, url.href, { ignoreError: true });
+    return res;
+  };
+
+  const withCookies = async (
+    request: Request,
+    next: Next,
+    ctx: ExchangeContext,
+    jar: CookieJar | undefined,
+    extra: Readonly<Record<string, string>> | undefined,
+  ): Promise<Response> => {
+    const useJar = jar !== undefined && (isEmpty === null || !isEmpty());
+    let out = request;
+    const parts = requestParts(request);
+    const url = parts.url;
+    let cookie = !useJar ? '' : jar.store.synchronous ? jar.getCookieStringSync(url.href) : await jar.getCookieString(url.href);
+    if (extra !== undefined) {
+      let origin = ctx.state[originKey];
+      if (typeof origin !== 'string') ctx.state[originKey] = origin = url.origin;
+      if (origin === url.origin) {
+        const own = extraCookies(extra);
+        cookie = cookie === '' ? own : own === '' ? cookie : `${cookie}; ${own}`;
+      }
+    }
+    if (cookie !== '') {
+      const list = parts.headers instanceof Headers ? headerList(request) : parts.headers;
+      const given: string[] = [];
+      const rest: (readonly [string, string])[] = [];
+      for (const pair of list) {
+        if (pair[0] === 'cookie') given.push(pair[1]);
+        else rest.push(pair);
+      }
+      given.push(cookie);
+      rest.push(['cookie', given.join('; ')]);
+      // The body has not been sent yet: hand the same source on (a replay would call a producer again).
+      out = derive(request, { headers: rest, body: parts.body });
+    }
+    const res = await next(out, ctx);
+    return jar === undefined ? res : stored(res, request, jar);
+  };
+
+  return (request, next, ctx) => {
     const extra = ctx.options.cookies;
     if (!capable) {
       if (extra === undefined) return next(request, ctx);
-      throw new CapabilityError(
-        transportName,
-        'cookieHeaders',
-        describe(`the ${transportName} transport cannot send per-request cookies`, request),
-        { request },
+      return Promise.reject(
+        new CapabilityError(
+          transportName,
+          'cookieHeaders',
+          describe(`the ${transportName} transport cannot send per-request cookies`, request),
+          { request },
+        ),
       );
     }
     // `credentials: 'omit'` keeps the jar out of this request both ways, as fetch keeps the
     // browser's; per-request `cookies` are the caller's own header and still go out.
     const jar = ctx.options.fetchInit?.credentials === 'omit' ? undefined : clientJar;
-    const useJar = jar !== undefined && (isEmpty === null || !isEmpty());
-    if (jar === undefined && extra === undefined) return next(request, ctx);
-    let out = request;
-    let url: URL | null = null;
-    if (useJar || extra !== undefined) {
-      const parts = requestParts(request);
-      url = parts.url;
-      let cookie = !useJar ? '' : jar.store.synchronous ? jar.getCookieStringSync(url.href) : await jar.getCookieString(url.href);
-      if (extra !== undefined) {
-        let origin = ctx.state[originKey];
-        if (typeof origin !== 'string') ctx.state[originKey] = origin = url.origin;
-        if (origin === url.origin) {
-          const own = extraCookies(extra);
-          cookie = cookie === '' ? own : own === '' ? cookie : `${cookie}; ${own}`;
-        }
-      }
-      if (cookie !== '') {
-        const list = parts.headers instanceof Headers ? headerList(request) : parts.headers;
-        const given: string[] = [];
-        const rest: (readonly [string, string])[] = [];
-        for (const pair of list) {
-          if (pair[0] === 'cookie') given.push(pair[1]);
-          else rest.push(pair);
-        }
-        given.push(cookie);
-        rest.push(['cookie', given.join('; ')]);
-        // The body has not been sent yet: hand the same source on (a replay would call a producer again).
-        out = derive(request, { headers: rest, body: parts.body });
-      }
-    }
-    const res = await next(out, ctx);
-    if (jar !== undefined) {
-      const setCookies = responseSetCookies(res);
-      if (setCookies.length > 0) {
-        url ??= requestParts(request).url;
-        if (jar.store.synchronous) for (const header of setCookies) jar.setCookieSync(header, url.href, { ignoreError: true });
-        else await store(jar, setCookies, url);
-      }
-    }
-    return res;
+    if (jar === undefined) return extra === undefined ? next(request, ctx) : withCookies(request, next, ctx, jar, extra);
+    // An empty jar and no per-request cookies (the common case): nothing to add, and a
+    // continuation instead of an async frame stores what the response sets.
+    if (extra === undefined && isEmpty !== null && isEmpty()) return next(request, ctx).then((res) => stored(res, request, jar));
+    return withCookies(request, next, ctx, jar, extra);
   };
 }

@@ -22,6 +22,7 @@
  * @module
  */
 import type { ClientInternals } from '../client.js';
+import type { ExchangeContext } from '../context.js';
 import type { Decoder } from '../decoder.js';
 import { DecodingError, describe, isFerryError } from '../errors.js';
 import { type HeaderList, headerValue } from '../headers.js';
@@ -113,24 +114,9 @@ export function decompress(internals: ClientInternals): Middleware {
   let lastIn: HeaderList | null = null;
   let lastOut: HeaderList | null = null;
 
-  return async (request, next, ctx) => {
-    // The transport decodes by itself, and answers for `decompress: false` (honours or refuses it).
-    if (!rawBody) return next(request, ctx);
-    let out = request;
-    const parts = requestParts(request);
-    if (accept !== '' && !(parts.headers instanceof Headers && parts.headers.has('accept-encoding'))) {
-      const list = parts.headers instanceof Headers ? headerList(request) : parts.headers;
-      if (list !== lastIn) {
-        lastIn = list;
-        lastOut = headerValue(list, 'accept-encoding') === null ? [...list, ['accept-encoding', accept]] : list;
-      }
-      // The body has not been sent yet: hand the same source on (a replay would call a producer again).
-      if (lastOut !== list) out = derive(request, { headers: lastOut as HeaderList, body: parts.body });
-    }
-    const res = await next(out, ctx);
+  const decoded = (res: Response, out: Request, method: string, ctx: ExchangeContext): Response => {
     const encoding = responseHeader(res, 'content-encoding');
     if (encoding === null || !ctx.options.decompress) return res;
-    const method = parts.method;
     if (noBody(method, res.status) || responseHeader(res, 'content-length') === '0') return res;
     const codings = encoding
       .toLowerCase()
@@ -155,5 +141,23 @@ export function decompress(internals: ClientInternals): Middleware {
       body: guarded(stream, ctx.options.maxDecompressedBytes, codings.join(', '), out, ctx.signal),
       headers,
     });
+  };
+
+  // A continuation, not an async frame: most responses need nothing decoded.
+  return (request, next, ctx) => {
+    // The transport decodes by itself, and answers for `decompress: false` (honours or refuses it).
+    if (!rawBody) return next(request, ctx);
+    let out = request;
+    const parts = requestParts(request);
+    if (accept !== '' && !(parts.headers instanceof Headers && parts.headers.has('accept-encoding'))) {
+      const list = parts.headers instanceof Headers ? headerList(request) : parts.headers;
+      if (list !== lastIn) {
+        lastIn = list;
+        lastOut = headerValue(list, 'accept-encoding') === null ? [...list, ['accept-encoding', accept]] : list;
+      }
+      // The body has not been sent yet: hand the same source on (a replay would call a producer again).
+      if (lastOut !== list) out = derive(request, { headers: lastOut as HeaderList, body: parts.body });
+    }
+    return next(out, ctx).then((res) => decoded(res, out, parts.method, ctx));
   };
 }

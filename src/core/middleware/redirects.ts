@@ -177,10 +177,7 @@ async function follow(
  * res.history.map((r) => [r.status, r.url]); // [[301, 'http://127.0.0.1:8080/old']]
  */
 export function redirects(): Middleware {
-  return async (request, next, ctx) => {
-    const sentBody = requestParts(request).body;
-    const res = await next(request, ctx);
-    if (!isRedirect(res.status)) return res;
+  const onRedirect = (res: Response, request: Request, sentBody: RequestBody | null, next: Next, ctx: ExchangeContext) => {
     const mode = ctx.options.redirect;
     if (mode === 'manual' || !ctx.transport.capabilities.manualRedirects) return res;
     if (mode === 'error') {
@@ -188,5 +185,10 @@ export function redirects(): Middleware {
       throw new RedirectError(describe(`redirect ${res.status} with redirect: 'error'`, request), res, { request });
     }
     return follow(res, request, sentBody, next, ctx);
+  };
+  // A continuation, not an async frame: most responses are not redirects.
+  return (request, next, ctx) => {
+    const sentBody = requestParts(request).body;
+    return next(request, ctx).then((res) => (isRedirect(res.status) ? onRedirect(res, request, sentBody, next, ctx) : res));
   };
 }

@@ -5,6 +5,8 @@
  * the total timeout) is never retried and interrupts the backoff sleep.
  * @module
  */
+
+import type { RequestBody } from '../body.js';
 import type { RetryInfo } from '../events.js';
 import type { Middleware } from '../middleware.js';
 import type { ResolvedRetry } from '../options.js';
@@ -70,36 +72,83 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * client.on('beforeRetry', (req, { attempt, delay }) => console.log(req.url, attempt, delay));
  */
 export function retry(): Middleware {
-  const run: Middleware = async (request, next, ctx) => {
+  // After the first attempt, in the common case (a response not to retry), a continuation
+  // and no async frame: the retry loop below runs only when there is something to retry.
+  const retryLoop = async (
+    request: Request,
+    body: RequestBody | null,
+    first: RetryInfo,
+    next: Parameters<Middleware>[1],
+    ctx: Parameters<Middleware>[2],
+  ): Promise<Response> => {
     const r = ctx.options.retry;
-    if (r.limit === 0 || !r.methods.has(request.method)) return next(request, ctx);
-    const body = requestParts(request).body;
-    if (body !== null && body.replay === null) return next(request, ctx);
     let current = request;
-    for (let attempt = 1; ; attempt++) {
-      let info: RetryInfo;
-      try {
-        const response = await next(current, ctx);
-        if (attempt > r.limit || !r.statusCodes.has(response.status)) return response;
-        const asked = r.retryAfter ? parseRetryAfter(responseHeader(response, 'retry-after')) : undefined;
-        if (asked !== undefined && asked > r.maxRetryAfter) return response;
-        discardBody(response);
-        info = { attempt, response, delay: asked ?? r.backoff(attempt) };
-      } catch (error) {
-        if (ctx.signal?.aborted || attempt > r.limit || !retriableError(error, r)) throw error;
-        info = { attempt, error, delay: r.backoff(attempt) };
-      }
+    let info = first;
+    for (let attempt = 2; ; attempt++) {
       if (ctx.events.has('beforeRetry')) ctx.events.emit('beforeRetry', current, info);
-      const delay = info.delay;
-      await sleep(delay, ctx.signal);
+      await sleep(info.delay, ctx.signal);
       // From the body as it was before sending: the transport may have consumed the stream of
       // the Request it was given, the replayable source is intact.
       current = derive(request, { body: body === null ? null : (body.replay?.() ?? body) });
+      let outcome: Outcome;
+      try {
+        outcome = { response: await next(current, ctx) };
+      } catch (error) {
+        outcome = { error };
+      }
+      const again = retryInfo(outcome, attempt, r, ctx);
+      if (again === null) {
+        if ('error' in outcome) throw outcome.error;
+        return outcome.response;
+      }
+      info = again;
     }
+  };
+  const run: Middleware = (request, next, ctx) => {
+    const body = requestParts(request).body;
+    if (body !== null && body.replay === null) return next(request, ctx);
+    let sent: Promise<Response>;
+    try {
+      sent = next(request, ctx);
+    } catch (error) {
+      // A middleware or transport below that throws instead of rejecting is retried alike.
+      sent = Promise.reject(error);
+    }
+    return sent.then(
+      (response) => {
+        const info = retryInfo({ response }, 1, ctx.options.retry, ctx);
+        return info === null ? response : retryLoop(request, body, info, next, ctx);
+      },
+      (error: unknown) => {
+        const info = retryInfo({ error }, 1, ctx.options.retry, ctx);
+        if (info === null) throw error;
+        return retryLoop(request, body, info, next, ctx);
+      },
+    );
   };
   // The idle path is not async: no extra promise or microtask per request.
   return (request, next, ctx) => {
     const r = ctx.options.retry;
     return r.limit !== 0 && r.methods.has(request.method) ? run(request, next, ctx) : next(request, ctx);
   };
+}
+
+type Outcome = { readonly response: Response } | { readonly error: unknown };
+
+/**
+ * What to do after attempt `attempt`: null to give its outcome to the caller, or the retry to
+ * make (a retried response's body is discarded here, which frees its connection).
+ */
+function retryInfo(outcome: Outcome, attempt: number, r: ResolvedRetry, ctx: Parameters<Middleware>[2]): RetryInfo | null {
+  if ('error' in outcome) {
+    const { error } = outcome;
+    if (ctx.signal?.aborted || attempt > r.limit || !retriableError(error, r)) return null;
+    return { attempt, error, delay: r.backoff(attempt) };
+  }
+  const { response } = outcome;
+  if (attempt > r.limit || !r.statusCodes.has(response.status)) return null;
+  const asked = r.retryAfter ? parseRetryAfter(responseHeader(response, 'retry-after')) : undefined;
+  if (asked !== undefined && asked > r.maxRetryAfter) return null;
+  discardBody(response);
+  return { attempt, response, delay: asked ?? r.backoff(attempt) };
 }
