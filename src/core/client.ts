@@ -13,6 +13,7 @@ import { compose, type Middleware } from './middleware.js';
 import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolveClientOptions, validateListeners } from './options.js';
 import { prepareRequest } from './prepare.js';
 import { publish, takesLazyRequests } from './request.js';
+import { withSettledLength } from './settle-body.js';
 import { deriveResponse, FerryResponse, noteChainConsumer } from './response.js';
 import { type Transport, transportSender } from './transport.js';
 import type { FerryWebSocket, WebSocketOptions } from './websocket.js';
@@ -151,15 +152,17 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
       transport,
       state: {},
     };
-    const raw = await chain(prepared.request, ctx);
-    const res = raw instanceof FerryResponse ? raw : deriveResponse(raw, { request: prepared.request });
+    // A foreign Request's body: its length, where the platform hides it (see settle-body.ts).
+    const request = input instanceof Request ? await withSettledLength(prepared.request) : prepared.request;
+    const raw = await chain(request, ctx);
+    const res = raw instanceof FerryResponse ? raw : deriveResponse(raw, { request });
     noteChainConsumer(res);
     if (prepared.options.throwHttpErrors && !res.ok) {
       throw new HTTPStatusError(
-        `${res.request?.method ?? prepared.request.method} ${scrubUrl(res.url || prepared.request.url)}: HTTP ${res.status} ${res.statusText}`.trimEnd(),
+        `${res.request?.method ?? request.method} ${scrubUrl(res.url || request.url)}: HTTP ${res.status} ${res.statusText}`.trimEnd(),
         res,
         {
-          request: res.request ?? prepared.request,
+          request: res.request ?? request,
         },
       );
     }
