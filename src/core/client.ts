@@ -13,8 +13,8 @@ import { compose, type Middleware } from './middleware.js';
 import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolveClientOptions, validateListeners } from './options.js';
 import { prepareRequest } from './prepare.js';
 import { publish, takesLazyRequests } from './request.js';
-import { withSettledLength } from './settle-body.js';
 import { deriveResponse, FerryResponse, noteChainConsumer } from './response.js';
+import { withSettledLength } from './settle-body.js';
 import { type Transport, transportSender } from './transport.js';
 import type { FerryWebSocket, WebSocketOptions } from './websocket.js';
 import { webSocketConnector } from './websocket-connect.js';
@@ -221,7 +221,9 @@ const platformSchemes = /^(data|blob|about):/i;
 /** data:, blob: and about: URLs behave as in the platform's fetch: they are handed to it. */
 function isPlatformScheme(input: RequestInfo | URL): boolean {
   const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  return platformSchemes.test(href);
+  // Most URLs start with "http": skip the regex for them.
+  const c = href.charCodeAt(0) | 0x20;
+  return c !== 0x68 && platformSchemes.test(href);
 }
 
 /**

@@ -10,6 +10,7 @@
  * @module
  */
 import { describe, InvalidOptionError } from './errors.js';
+import { candidateKeys } from './options.js';
 
 /** The fetch init fields a request set, validated; absent ones keep the platform's default. */
 export interface FetchInitFields {
@@ -27,6 +28,7 @@ export interface FetchInitFields {
 
 /** The names of the carried fields, in the order they are resolved. */
 export const fetchInitKeys = ['credentials', 'mode', 'cache', 'referrer', 'referrerPolicy', 'integrity', 'keepalive', 'priority'] as const;
+const fetchInitKeySet: ReadonlySet<string> = new Set(fetchInitKeys);
 
 const credentialsValues: readonly RequestCredentials[] = ['omit', 'same-origin', 'include'];
 const modeValues: readonly RequestMode[] = ['same-origin', 'no-cors', 'cors'];
@@ -167,7 +169,9 @@ export function resolveFetchInit(
 ): FetchInitFields | undefined {
   let raw: Record<string, unknown> | null = request ? fromRequest(request, init === undefined || !hasInitMember(init)) : null;
   if (init !== undefined) {
-    for (const key of fetchInitKeys) {
+    for (const k of candidateKeys(init, fetchInitKeys)) {
+      if (!fetchInitKeySet.has(k)) continue;
+      const key = k as (typeof fetchInitKeys)[number];
       const v = init[key];
       if (v === undefined) continue;
       raw ??= {};

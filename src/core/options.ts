@@ -194,10 +194,22 @@ const sharedKeys = [
 ] as const;
 
 /** Applies `input`'s shared options over `base`. Returns `base` when `input` sets none. */
+const sharedKeySet: ReadonlySet<string> = new Set(sharedKeys);
+
+/**
+ * The keys of `input` to look at among `known`: its own keys for a plain object (usually one
+ * or two: cheaper than probing every known key), else every known key (a `Request` given as
+ * init keeps its getters on the prototype).
+ */
+export function candidateKeys(input: object, known: readonly string[]): readonly string[] {
+  return Object.getPrototypeOf(input) === Object.prototype ? Object.keys(input) : known;
+}
+
 export function mergeShared(base: ResolvedOptions, input: Readonly<Record<string, unknown>>, perRequest: boolean): ResolvedOptions {
   let out: Record<string, unknown> | null = null;
-  for (const key of sharedKeys) {
-    if (!(key in input)) continue;
+  for (const k of candidateKeys(input, sharedKeys)) {
+    if (!sharedKeySet.has(k) || !(k in input)) continue;
+    const key = k as (typeof sharedKeys)[number];
     const v = input[key];
     if (v === undefined) continue;
     if (key === 'cookies' && !perRequest) continue; // the client's jar is not a shared option

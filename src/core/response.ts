@@ -169,11 +169,17 @@ export class FerryResponse extends Response {
     return s.source;
   }
 
-  override async text(): Promise<string> {
-    const src = this.#take('text()');
-    if (src === null) return '';
+  override text(): Promise<string> {
+    // Not async: the transport's own text() promise is handed on (no extra promise and hop).
+    let src: ResponseSource | ReadableStream<Uint8Array> | null;
+    try {
+      src = this.#take('text()');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (src === null) return Promise.resolve('');
     if (!(src instanceof ReadableStream) && src.text) return src.text();
-    return decoder.decode(await readAll(src instanceof ReadableStream ? src : src.stream()));
+    return readAll(src instanceof ReadableStream ? src : src.stream()).then((bytes) => decoder.decode(bytes));
   }
   override async json(): Promise<unknown> {
     const src = this.#take('json()');
@@ -185,12 +191,18 @@ export class FerryResponse extends Response {
         : decoder.decode(await readAll(src instanceof ReadableStream ? src : src.stream()));
     return JSON.parse(text);
   }
-  override async arrayBuffer(): Promise<ArrayBuffer> {
-    const src = this.#take('arrayBuffer()');
-    if (src === null) return new ArrayBuffer(0);
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    let src: ResponseSource | ReadableStream<Uint8Array> | null;
+    try {
+      src = this.#take('arrayBuffer()');
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (src === null) return Promise.resolve(new ArrayBuffer(0));
     if (!(src instanceof ReadableStream) && src.arrayBuffer) return src.arrayBuffer();
-    const bytes = await readAll(src instanceof ReadableStream ? src : src.stream());
-    return bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+    return readAll(src instanceof ReadableStream ? src : src.stream()).then((bytes) =>
+      bytes.buffer.byteLength === bytes.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer),
+    );
   }
   override async bytes(): Promise<Uint8Array<ArrayBuffer>> {
     const buf = await this.#read('bytes()');
