@@ -135,10 +135,16 @@ describe('node transport: streaming and pooling', () => {
       pump();
     });
     // A child with --expose-gc measures each direction from a collected heap, away from the
-    // other tests' allocations in this process.
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'test/fixtures/stream-rss.ts', server.url], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    // other tests' allocations in this process. Its young generation is capped (8 MiB
+    // semi-spaces): left to grow to V8's default 2 × 16 MiB under a loaded machine, it alone
+    // once moved RSS by 32 MiB, which says nothing about what ferry holds.
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--max-semi-space-size=8', '--import', 'tsx', 'test/fixtures/stream-rss.ts', server.url],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     const code = await new Promise((r) => child.on('exit', r));
