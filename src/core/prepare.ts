@@ -135,5 +135,5 @@ export function prepareRequest(
   }
   if (body?.type && headerValue(headers, 'content-type') === null) headers = [...headers, ['content-type', body.type]];
 
-  return { request: makeRequest({ url, method: m, headers, body, redirect: 'follow' }), options, signal };
+  return { request: makeRequest({ url, method: m, headers, body, redirect: 'follow', init: fetchInit }), options, signal };
 }

@@ -10,6 +10,7 @@
  */
 import { type RequestBody, streamOfBody } from './body.js';
 import { setErrorRequestView } from './errors.js';
+import type { FetchInitFields } from './fetch-init.js';
 import type { HeaderList } from './headers.js';
 import { platformBodyLength, requestInternalKeys } from './platform.js';
 
@@ -23,6 +24,8 @@ interface RequestState {
   headers: Headers | null;
   readonly body: RequestBody | null;
   readonly redirect: RequestRedirect;
+  /** fetch's per-request fields the user set (credentials, mode …), for the real Request. */
+  readonly init: FetchInitFields | undefined;
   /** The real Request: `this` for one built by the constructor, a materialised one, or null. */
   real: Request | null;
 }
@@ -44,6 +47,8 @@ export interface RequestFields {
   readonly headers: HeaderList;
   readonly body: RequestBody | null;
   readonly redirect?: RequestRedirect;
+  /** fetch's per-request fields (credentials, mode …): what a real Request built from these reports. */
+  readonly init?: FetchInitFields | undefined;
 }
 
 function state(r: FerryRequest): RequestState {
@@ -62,12 +67,13 @@ function materialise(r: FerryRequest): Request {
     headers: s.headers ? listOf(s.headers) : s.list,
     body: s.body,
     redirect: s.redirect,
+    init: s.init,
   });
   return s.real;
 }
 
 /** Parts createRequest() hands to the next FerryRequest constructor call. */
-let preset: Pick<RequestState, 'url' | 'method' | 'list' | 'redirect'> | null = null;
+let preset: Pick<RequestState, 'url' | 'method' | 'list' | 'redirect' | 'init'> | null = null;
 
 /**
  * A `Request` whose parts ferry can read cheaply. Construct it like a `Request`; ferry's own
@@ -93,6 +99,7 @@ export class FerryRequest extends Request {
       headers: null,
       body: null,
       redirect: get('redirect', this) as RequestRedirect,
+      init: undefined,
       real: this,
     };
   }
@@ -133,6 +140,7 @@ export class FerryRequest extends Request {
         headers: s.headers ? listOf(s.headers) : s.list,
         body: s.body?.replay?.() ?? null,
         redirect: s.redirect,
+        init: s.init,
       });
     }
     return (proto.clone as () => Request).call(materialise(this));
@@ -199,6 +207,7 @@ function lazy(fields: RequestFields): FerryRequest {
     headers: null,
     body: fields.body,
     redirect: fields.redirect ?? 'follow',
+    init: fields.init,
     real: null,
   };
   return r;
@@ -274,10 +283,10 @@ export function takesLazyRequests(consumer: object): boolean {
 /** Builds a real FerryRequest (constructed, with its parts known) from fields. */
 function realRequest(fields: RequestFields): FerryRequest {
   const redirect = fields.redirect ?? 'follow';
-  if (fields.body === null && fields.method === 'GET' && redirect === 'follow') {
+  if (fields.body === null && fields.method === 'GET' && redirect === 'follow' && fields.init === undefined) {
     // Without an init dictionary the platform skips converting its every member: the plain
     // GET (most requests) then costs a fifth less to build.
-    preset = { url: fields.url, method: 'GET', list: fields.headers, redirect };
+    preset = { url: fields.url, method: 'GET', list: fields.headers, redirect, init: undefined };
     const r = new FerryRequest(fields.url.href);
     const headers = get('headers', r) as Headers;
     for (const [name, value] of fields.headers) headers.append(name, value);
@@ -292,10 +301,35 @@ function realRequest(fields: RequestFields): FerryRequest {
     init.body = streamOfBody(fields.body);
     init.duplex = 'half';
   }
-  preset = { url: fields.url, method: fields.method, list: fields.headers, redirect };
-  const r = new FerryRequest(fields.url, init);
+  const r = construct(fields, init, platformInit(fields.init));
   (state(r) as { body: RequestBody | null }).body = fields.body;
   return r;
+}
+
+function construct(fields: RequestFields, init: RequestInit, extra: RequestInit | undefined): FerryRequest {
+  const known = { url: fields.url, method: fields.method, list: fields.headers, redirect: init.redirect as RequestRedirect, init: fields.init };
+  preset = known;
+  if (extra === undefined) return new FerryRequest(fields.url, init);
+  try {
+    return new FerryRequest(fields.url, { ...init, ...extra });
+  } catch {
+    // A runtime whose Request refuses one of them (they were validated as fetch does, so this
+    // is a stricter rule of its own): the request stands, reporting its defaults for them.
+    preset = known;
+    return new FerryRequest(fields.url, init);
+  }
+}
+
+/**
+ * The fetch fields a real Request is built with, so that it reports them. Not `mode:
+ * 'no-cors'`: the platform's Request would then drop the request's other headers from the
+ * copy user code sees (and may send on); the browser applies that guard at the network.
+ */
+function platformInit(fields: FetchInitFields | undefined): RequestInit | undefined {
+  if (fields === undefined) return undefined;
+  const { mode, ...rest } = fields;
+  const out: RequestInit = mode === undefined || mode === 'no-cors' ? rest : { ...rest, mode };
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 /**
@@ -372,6 +406,7 @@ export function derive(request: Request, changes: RequestChanges): FerryRequest 
     headers: changes.headers ?? (parts.headers instanceof Headers ? listOf(parts.headers) : parts.headers),
     body,
     redirect: request.redirect,
+    init: (request as unknown as { [kState]?: RequestState })[kState]?.init,
   });
 }
 

@@ -92,6 +92,21 @@ export function fetchInitCases(ctx: SuiteContext): ConformanceCase[] {
           assert.equal(((await res.json()) as { method: string }).method, 'GET');
         }),
     },
+    {
+      name: 'fetch init fields: res.request reports them (Node and the browser keep them on a Request)',
+      run: (assert) =>
+        ctx.withClient({ cookies: false }, async (c) => {
+          const res = await c.post(url('/echo'), { body: 'x', cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' });
+          await res.arrayBuffer();
+          const r = res.request as Request;
+          // Deno and Bun answer some of these with their defaults whatever a Request was given.
+          if (!/^(node|chromium)/.test(ctx.env.runtime)) return;
+          assert.equal(r.cache, 'no-store');
+          assert.equal(r.credentials, 'omit');
+          assert.equal(r.referrerPolicy, 'no-referrer');
+          assert.equal(r.method, 'POST');
+        }),
+    },
   ];
   if (!ctx.transport.capabilities.cookieHeaders) {
     // The platform keeps the cookies (a browser page on the conformance server's origin).
