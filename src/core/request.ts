@@ -307,7 +307,13 @@ function realRequest(fields: RequestFields): FerryRequest {
 }
 
 function construct(fields: RequestFields, init: RequestInit, extra: RequestInit | undefined): FerryRequest {
-  const known = { url: fields.url, method: fields.method, list: fields.headers, redirect: init.redirect as RequestRedirect, init: fields.init };
+  const known = {
+    url: fields.url,
+    method: fields.method,
+    list: fields.headers,
+    redirect: init.redirect as RequestRedirect,
+    init: fields.init,
+  };
   preset = known;
   if (extra === undefined) return new FerryRequest(fields.url, init);
   try {
