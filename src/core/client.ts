@@ -12,10 +12,10 @@ import type { HeaderList } from './headers.js';
 import { compose, type Middleware } from './middleware.js';
 import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolveClientOptions, validateListeners } from './options.js';
 import { prepareRequest } from './prepare.js';
-import { publish, takesLazyRequests } from './request.js';
+import { publish } from './request.js';
 import { deriveResponse, FerryResponse, noteChainConsumer } from './response.js';
 import { withSettledLength } from './settle-body.js';
-import { type Transport, transportSender } from './transport.js';
+import { type Transport, takesLazyRequests, transportSender } from './transport.js';
 import type { FerryWebSocket, WebSocketOptions } from './websocket.js';
 import { webSocketConnector } from './websocket-connect.js';
 

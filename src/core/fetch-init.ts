@@ -211,3 +211,15 @@ export function applyFetchInit(init: RequestInit, fields: FetchInitFields | unde
     if (v !== undefined && key !== skip) (init as Record<string, unknown>)[key] = v;
   }
 }
+
+/**
+ * The fetch fields a real Request is built with, so that it reports them. Not `mode:
+ * 'no-cors'`: the platform's Request would then drop the request's other headers from the
+ * copy user code sees (and may send on); the browser applies that guard at the network.
+ */
+export function platformInit(fields: FetchInitFields | undefined): RequestInit | undefined {
+  if (fields === undefined) return undefined;
+  const { mode, ...rest } = fields;
+  const out: RequestInit = mode === undefined || mode === 'no-cors' ? rest : { ...rest, mode };
+  return Object.keys(out).length === 0 ? undefined : out;
+}

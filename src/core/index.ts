@@ -86,11 +86,9 @@ export {
   FerryRequest,
   headerList,
   lazyRequests,
-  markReadsRequestParts,
   type RequestChanges,
   type RequestFields,
   type RequestParts,
-  readsRequestParts,
   requestParts,
   signalOfRequest,
 } from './request.js';
@@ -106,7 +104,13 @@ export {
   responseSetCookies,
   takeBody,
 } from './response.js';
-export type { Capabilities, Transport, WebSocketConnectOptions } from './transport.js';
+export {
+  type Capabilities,
+  markReadsRequestParts,
+  readsRequestParts,
+  type Transport,
+  type WebSocketConnectOptions,
+} from './transport.js';
 export {
   FerryWebSocket,
   httpURLOf,

@@ -10,7 +10,7 @@
  */
 import { type RequestBody, streamOfBody } from './body.js';
 import { setErrorRequestView } from './errors.js';
-import type { FetchInitFields } from './fetch-init.js';
+import { type FetchInitFields, platformInit } from './fetch-init.js';
 import type { HeaderList } from './headers.js';
 import { platformBodyLength, requestInternalKeys } from './platform.js';
 
@@ -259,27 +259,6 @@ export function publish<R extends Request | undefined>(request: R): R {
   return materialise(request as unknown as FerryRequest) as R;
 }
 
-/**
- * Marks an object (a transport, an auth scheme) that reads requests only through
- * `requestParts()`/`deriveRequest()`, and so may receive ferry's lazy requests in every
- * runtime. Others receive `publish()`ed ones. Non-enumerable on purpose: a spread copy
- * (`{ ...transport, send }`) with code of its own does not inherit it.
- * @example
- * const transport = markReadsRequestParts({ name: 'mine', capabilities, send });
- */
-export const readsRequestParts: unique symbol = Symbol.for('ferry.readsRequestParts');
-
-/** Sets `readsRequestParts` on `target` (see there) and returns it. */
-export function markReadsRequestParts<T extends object>(target: T): T {
-  Object.defineProperty(target, readsRequestParts, { value: true, configurable: true });
-  return target;
-}
-
-/** Whether `consumer` may receive lazy requests here (see `readsRequestParts`). */
-export function takesLazyRequests(consumer: object): boolean {
-  return lazyWorks || (consumer as { [readsRequestParts]?: unknown })[readsRequestParts] === true;
-}
-
 /** Builds a real FerryRequest (constructed, with its parts known) from fields. */
 function realRequest(fields: RequestFields): FerryRequest {
   const redirect = fields.redirect ?? 'follow';
@@ -324,18 +303,6 @@ function construct(fields: RequestFields, init: RequestInit, extra: RequestInit 
     preset = known;
     return new FerryRequest(fields.url, init);
   }
-}
-
-/**
- * The fetch fields a real Request is built with, so that it reports them. Not `mode:
- * 'no-cors'`: the platform's Request would then drop the request's other headers from the
- * copy user code sees (and may send on); the browser applies that guard at the network.
- */
-function platformInit(fields: FetchInitFields | undefined): RequestInit | undefined {
-  if (fields === undefined) return undefined;
-  const { mode, ...rest } = fields;
-  const out: RequestInit = mode === undefined || mode === 'no-cors' ? rest : { ...rest, mode };
-  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ExchangeContext } from './context.js';
 import type { Decoder } from './decoder.js';
 import type { TimeoutPhase } from './errors.js';
 import type { Next } from './middleware.js';
-import { publish, takesLazyRequests } from './request.js';
+import { lazyRequests, publish } from './request.js';
 import type { FerryWebSocket, WebSocketHandler } from './websocket.js';
 
 /** What a transport can do; middleware steps aside or throws `CapabilityError` where it cannot. */
@@ -76,4 +76,25 @@ export function transportSender(transport: Transport): Next {
   return takesLazyRequests(transport)
     ? (request, ctx) => transport.send(request, ctx)
     : (request, ctx) => transport.send(publish(request), ctx);
+}
+
+/**
+ * Marks an object (a transport, an auth scheme) that reads requests only through
+ * `requestParts()`/`deriveRequest()`, and so may receive ferry's lazy requests in every
+ * runtime. Others receive `publish()`ed ones. Non-enumerable on purpose: a spread copy
+ * (`{ ...transport, send }`) with code of its own does not inherit it.
+ * @example
+ * const transport = markReadsRequestParts({ name: 'mine', capabilities, send });
+ */
+export const readsRequestParts: unique symbol = Symbol.for('ferry.readsRequestParts');
+
+/** Sets `readsRequestParts` on `target` (see there) and returns it. */
+export function markReadsRequestParts<T extends object>(target: T): T {
+  Object.defineProperty(target, readsRequestParts, { value: true, configurable: true });
+  return target;
+}
+
+/** Whether `consumer` may receive lazy requests here (see `readsRequestParts`). */
+export function takesLazyRequests(consumer: object): boolean {
+  return lazyRequests || (consumer as { [readsRequestParts]?: unknown })[readsRequestParts] === true;
 }

@@ -10,9 +10,9 @@ import type { EventRegistry } from './events.js';
 import { compose, type Middleware, type Next } from './middleware.js';
 import type { FerryInit, ResolvedClientOptions } from './options.js';
 import { prepareRequest } from './prepare.js';
-import { publish, takesLazyRequests } from './request.js';
+import { publish } from './request.js';
 import { discardBody } from './response.js';
-import type { Transport, WebSocketConnectOptions } from './transport.js';
+import { type Transport, takesLazyRequests, type WebSocketConnectOptions } from './transport.js';
 import { type FerryWebSocket, httpURLOf, type WebSocketOptions } from './websocket.js';
 
 const kSocket = 'websocket';

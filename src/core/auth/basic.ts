@@ -3,7 +3,7 @@
  * @module
  */
 import { InvalidOptionError } from '../errors.js';
-import { markReadsRequestParts } from '../request.js';
+import { markReadsRequestParts } from '../transport.js';
 import { toBase64, withHeader } from './headers.js';
 import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
 

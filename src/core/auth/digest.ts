@@ -5,8 +5,9 @@
  */
 import { streamOfBody } from '../body.js';
 import { InvalidOptionError } from '../errors.js';
-import { derive, markReadsRequestParts, requestParts } from '../request.js';
+import { derive, requestParts } from '../request.js';
 import { responseHeader } from '../response.js';
+import { markReadsRequestParts } from '../transport.js';
 import { type Challenge, parseChallenges } from './challenge.js';
 import { randomBytes, toHex, withHeader } from './headers.js';
 import { md5 } from './md5.js';

@@ -8,9 +8,9 @@
 import { isReplayable } from '../body.js';
 import type { ExchangeContext } from '../context.js';
 import type { Middleware, Next } from '../middleware.js';
-import { publish, requestParts, takesLazyRequests } from '../request.js';
+import { publish, requestParts } from '../request.js';
 import { discardBody } from '../response.js';
-import { transportSender } from '../transport.js';
+import { takesLazyRequests, transportSender } from '../transport.js';
 import type { AuthScheme } from './scheme.js';
 
 /** ctx.state key: the origin of the first hop (the request the credentials were given for). */

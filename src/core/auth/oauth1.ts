@@ -7,7 +7,8 @@
 import { bodyFromInput, streamOfBody } from '../body.js';
 import { AuthError, describe, InvalidOptionError } from '../errors.js';
 import { headerValue } from '../headers.js';
-import { derive, headerList, markReadsRequestParts, requestParts } from '../request.js';
+import { derive, headerList, requestParts } from '../request.js';
+import { markReadsRequestParts } from '../transport.js';
 import { randomBytes, toHex } from './headers.js';
 import { createSigner, formPairs, importRsaSha1Key, type OAuth1SignatureMethod, oauthEncode, signatureBaseString } from './oauth1-sign.js';
 import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';

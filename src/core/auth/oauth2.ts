@@ -8,8 +8,8 @@
  */
 import type { ExchangeContext } from '../context.js';
 import { AuthError, describe, InvalidOptionError } from '../errors.js';
-import { markReadsRequestParts } from '../request.js';
 import { responseHeader } from '../response.js';
+import { markReadsRequestParts } from '../transport.js';
 import { parseChallenges } from './challenge.js';
 import { withHeader } from './headers.js';
 import { type ClientAuthMethod, type OAuth2Token, requestToken, type TokenEndpoint } from './oauth2-token.js';
