@@ -31,6 +31,7 @@ const root = resolve(new URL('..', import.meta.url).pathname);
 const env = process.env;
 const smoke = env.BENCH_SMOKE === '1' || env.BENCH_SMOKE === 'true';
 const reps = Math.max(1, Number(env.BENCH_REPS ?? (smoke ? 1 : 3)));
+const warmupScale = Math.max(1, Number(env.BENCH_WARMUP_SCALE ?? 1));
 const connections = 10;
 
 function list<T extends string>(value: string | undefined, all: readonly T[], what: string): T[] {
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   const outDir = resolve(env.BENCH_OUT ?? join(root, 'bench/results'));
   mkdirSync(outDir, { recursive: true });
-  const specs = scenarioSpecs(smoke);
+  const specs = scenarioSpecs(smoke, warmupScale);
   const failures: string[] = [];
   try {
     for (const node of nodeBinaries()) {
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
         const order = rep % 2 === 0 ? clients : [...clients].reverse();
         for (const scenario of scenarios) {
           for (const client of order) {
-            const job: WorkerJob = { client, scenario: scenario as ScenarioId, origin: server.origin, connections, smoke };
+            const job: WorkerJob = { client, scenario: scenario as ScenarioId, origin: server.origin, connections, smoke, warmupScale };
             try {
               const r = await runWorker(node, worker, job);
               samples.push({ ...r, rep });
@@ -143,7 +144,12 @@ async function main(): Promise<void> {
       }
       const cpu = cpus();
       const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? 'cpu'}, load ${load0.toFixed(2)} → ${(loadavg()[0] ?? 0).toFixed(2)}, ${((Date.now() - started) / 1000).toFixed(0)} s`;
-      const command = [smoke ? 'BENCH_SMOKE=1' : '', env.BENCH_REPS ? `BENCH_REPS=${env.BENCH_REPS}` : '', 'npm run bench']
+      const command = [
+        smoke ? 'BENCH_SMOKE=1' : '',
+        env.BENCH_REPS ? `BENCH_REPS=${env.BENCH_REPS}` : '',
+        warmupScale !== 1 ? `BENCH_WARMUP_SCALE=${warmupScale}` : '',
+        'npm run bench',
+      ]
         .filter(Boolean)
         .join(' ');
       const report = renderReport(

@@ -21,8 +21,8 @@ export interface ScenarioSpec {
 }
 
 /** Counts per scenario; smoke mode runs every client × scenario a few times only. */
-export function scenarioSpecs(smoke: boolean): Record<ScenarioId, ScenarioSpec> {
-  return {
+export function scenarioSpecs(smoke: boolean, warmupScale = 1): Record<ScenarioId, ScenarioSpec> {
+  const specs: Record<ScenarioId, ScenarioSpec> = {
     A: {
       id: 'A',
       title: 'A: small GET, concurrency 50',
@@ -57,6 +57,10 @@ export function scenarioSpecs(smoke: boolean): Record<ScenarioId, ScenarioSpec> 
       concurrency: 50,
     },
   };
+  if (warmupScale === 1) return specs;
+  // A longer warm-up (BENCH_WARMUP_SCALE) for steady-state numbers, every client alike.
+  for (const id of scenarioIds) specs[id] = { ...specs[id], warmup: Math.round(specs[id].warmup * warmupScale) };
+  return specs;
 }
 
 /** A JSON value that serialises to exactly 1024 bytes. */

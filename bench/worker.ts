@@ -16,6 +16,8 @@ export interface WorkerJob {
   readonly origin: string;
   readonly connections: number;
   readonly smoke: boolean;
+  /** Multiplies every warm-up count (BENCH_WARMUP_SCALE); 1 by default. */
+  readonly warmupScale?: number;
 }
 
 /** What a worker prints. */
@@ -58,7 +60,7 @@ function kernelPeakRss(): number | null {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
-  const spec = scenarioSpecs(job.smoke)[job.scenario];
+  const spec = scenarioSpecs(job.smoke, job.warmupScale)[job.scenario];
   const client = await makeClient(job.client, job.connections, job.origin);
   const op = operation(job.scenario, client, job.origin);
   const isDownload = job.scenario === 'C-stream' || job.scenario === 'C-buffer';
