@@ -154,7 +154,7 @@ function hasInitMember(init: Readonly<Record<string, unknown>>): boolean {
 
 /**
  * Resolves and validates the fetch init fields of one request: `init`'s win over `request`'s.
- * Returns undefined when none is set (the common case costs eight property reads).
+ * Returns undefined when none is set (the common case: a plain init's own keys looked up).
  * Throws InvalidOptionError, naming the option, the method and the URL, for what fetch's
  * `Request` constructor refuses: unknown enum values, `mode: 'navigate'`,
  * `cache: 'only-if-cached'` outside `mode: 'same-origin'`, `mode: 'no-cors'` with a method

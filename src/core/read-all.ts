@@ -14,7 +14,11 @@ export async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8
     chunks.push(value);
     total += value.byteLength;
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  return chunks.length === 1 ? (chunks[0] as Uint8Array) : concatBytes(chunks, total);
+}
+
+/** `chunks` in one new Uint8Array (`total`: their byte count, when the caller kept it). */
+export function concatBytes(chunks: readonly Uint8Array[], total = chunks.reduce((n, c) => n + c.byteLength, 0)): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(total);
   let offset = 0;
   for (const c of chunks) {

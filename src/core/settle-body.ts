@@ -7,6 +7,7 @@
  * @module
  */
 import type { RequestBody } from './body.js';
+import { concatBytes } from './read-all.js';
 import { derive, requestParts } from './request.js';
 
 const later: unique symbol = Symbol('later');
@@ -31,16 +32,6 @@ function isByteStream(stream: ReadableStream<Uint8Array>): boolean {
   }
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
 /**
  * Reads a one-shot stream body ahead by at most two reads, each only as far as it settles
  * before the next macrotask (a body that waits for the response is never waited for). One
@@ -59,7 +50,7 @@ export async function settleStreamBody(body: RequestBody): Promise<RequestBody> 
       break;
     }
     if (r.done) {
-      const bytes = concat(chunks);
+      const bytes = concatBytes(chunks);
       const fixed: RequestBody = { source: bytes, length: bytes.byteLength, type: body.type, replay: () => fixed };
       return fixed;
     }
