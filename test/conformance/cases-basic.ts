@@ -30,6 +30,26 @@ export function basicCases(ctx: SuiteContext): ConformanceCase[] {
         }),
     },
     {
+      name: "a response is a Response by its members; platform code reading a Response's internals fails visibly",
+      run: (assert) =>
+        ctx.withClient({ cookies: false }, async (c) => {
+          const res = await c.get(url('/echo?x=2'));
+          assert.equal(Object.prototype.toString.call(res), '[object Response]');
+          // What fetch's own consumers read (members) carries everything over to a platform Response.
+          const copy = new Response(res.body, res);
+          assert.equal(copy.status, 200);
+          assert.equal(copy.headers.get('content-type'), res.headers.get('content-type'));
+          assert.equal(((await copy.json()) as Echo).url, '/echo?x=2');
+          // Not an empty 200 from slots nobody filled (what Deno.serve used to send): an error.
+          const other = await c.get(url('/echo'));
+          await assert.rejects(
+            () => Response.prototype.text.call(other),
+            (e) => assert.ok(e instanceof TypeError, `a TypeError: ${String(e)}`),
+          );
+          assert.equal(((await other.json()) as Echo).method, 'GET', 'the body is still there');
+        }),
+    },
+    {
       name: 'fetch: a Request as input is honoured whole (method, headers, body)',
       run: (assert) =>
         ctx.withClient({ cookies: false }, async (c) => {
