@@ -14,6 +14,7 @@
  * - `BENCH_SERVER=node|nginx`  force the server (default: nginx when installed)
  * - `BENCH_OUT=dir`            where reports go (default bench/results)
  * - `BENCH_CPU_PROF=dir`       run the workers with --cpu-prof, profiles (and the worker bundle) into dir
+ * - `BENCH_CPU_PROF_INTERVAL=µs` the sampling interval of those profiles (default 1000)
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -60,6 +61,7 @@ function runWorker(node: string, worker: string, job: WorkerJob): Promise<Worker
     args.push(
       '--cpu-prof',
       `--cpu-prof-dir=${env.BENCH_CPU_PROF}`,
+      `--cpu-prof-interval=${env.BENCH_CPU_PROF_INTERVAL ?? 1000}`,
       `--cpu-prof-name=${job.client}-${job.scenario}-${Date.now()}.cpuprofile`,
     );
   args.push(worker, JSON.stringify(job));
