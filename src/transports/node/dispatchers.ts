@@ -26,7 +26,7 @@ export interface Route {
   /** Negotiated ALPN protocol by `host[:port]`, when `allowH2` is on. */
   readonly alpn: Map<string, string> | null;
   /** A dispatcher on a new connection of its own (for a resend after a stale pooled socket); null with a user's dispatcher. */
-  readonly fresh: ((opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>) | null;
+  readonly fresh: (<T>(opts: Dispatcher.RequestOptions<T>) => Promise<Dispatcher.ResponseData<T>>) | null;
 }
 
 /** The cached dispatchers of one transport. */
@@ -134,8 +134,8 @@ export function createDispatchers(options: NodeTransportOptions): Dispatchers {
     connect: NodeConnector,
     alpn: Map<string, string> | null,
     h2: boolean,
-  ): (opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData> {
-    return (opts) => {
+  ): <T>(opts: Dispatcher.RequestOptions<T>) => Promise<Dispatcher.ResponseData<T>> {
+    return <T>(opts: Dispatcher.RequestOptions<T>) => {
       const client = new Client(opts.origin as string, { connect: watch(connect, alpn), allowH2: h2 });
       const pending = client.request(opts);
       // close() lets the queued request finish (its body included), then ends the connection.

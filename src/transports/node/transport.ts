@@ -18,7 +18,7 @@ import {
 } from '../../core/index.js';
 import { bodySource, isCloseDelimited, type UndiciBody } from './body-source.js';
 import { nodeDecoders } from './decoders.js';
-import { createDispatchers, type Route } from './dispatchers.js';
+import { createDispatchers, type Dispatchers, type Route } from './dispatchers.js';
 import { sendExpectingContinue, wantsContinue } from './expect-continue.js';
 import { mapError } from './map-error.js';
 import type { NodePoolStats, NodeTransportOptions } from './node-options.js';
@@ -103,6 +103,124 @@ function viaOf(route: Route, exchange: { method: string; url: string }, what: st
   return { ...tls, ...(socketPath !== undefined ? { socketPath } : {}) };
 }
 
+/** What every exchange of one transport shares. */
+interface Shared {
+  readonly dispatchers: Dispatchers;
+  readonly retryStale: boolean;
+}
+
+type Answer = Dispatcher.ResponseData & { opaque: unknown };
+
+/**
+ * One exchange while undici works on it: everything its answer or failure needs, in one
+ * object that undici hands back (as `opaque`) to one shared callback. Whatever stays alive
+ * until the server answers is copied by every young-generation GC meanwhile, so this takes
+ * the place of an async frame, undici's own promise and its callback closure.
+ */
+class InFlight {
+  /** The URL as a string: `mapError` and the body source name the exchange by it. */
+  readonly url: string;
+  opts: Dispatcher.RequestOptions<InFlight> | null = null;
+  resolve: (response: Response) => void = noop;
+  reject: (error: unknown) => void = noop;
+
+  constructor(
+    readonly request: Request,
+    readonly target: URL,
+    readonly method: string,
+    readonly signal: AbortSignal | undefined,
+    readonly route: Route,
+    readonly body: RequestBody | null,
+    readonly shared: Shared,
+  ) {
+    this.url = target.href;
+  }
+
+  answer(data: Dispatcher.ResponseData<unknown>): void {
+    let response: Response;
+    try {
+      response = this.response(data);
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    const resolve = this.resolve;
+    this.#settled();
+    resolve(response);
+  }
+
+  fail(error: unknown): void {
+    const reject = this.reject;
+    this.#settled();
+    reject(error);
+  }
+
+  /**
+   * undici keeps this object (its `opaque`) until the body is read, and the promise holds the
+   * response: letting go of the promise lets a response dropped unread be collected (and its
+   * connection released, see body-source.ts).
+   */
+  #settled(): void {
+    this.resolve = noop;
+    this.reject = noop;
+    this.opts = null;
+  }
+
+  response(data: Dispatcher.ResponseData<unknown>): Response {
+    const forward = this.route.forward;
+    if (forward && data.statusCode === 407) {
+      data.body.dump().catch(() => {});
+      throw new ProxyError(describe(`proxy authentication required (407) from ${forward.label}`, this), 407);
+    }
+    const resHeaders = data.headers as Record<string, string | string[]>;
+    const httpVersion = this.route.alpn?.get(this.target.host) === 'h2' ? '2' : '1.1';
+    // Only HTTP/1.x frames a body by closing the connection (potential data loss).
+    const closeDelimited = httpVersion !== '2' && isCloseDelimited(this.method, data.statusCode, resHeaders);
+    const source = bodySource(data.body as unknown as UndiciBody, this, closeDelimited);
+    return new FerryResponse(source, {
+      status: data.statusCode,
+      statusText: data.statusText ?? '',
+      headers: resHeaders,
+      url: this.url,
+      request: this.request,
+      httpVersion,
+      complete: () => source.complete(),
+    });
+  }
+
+  failed(e: unknown): void {
+    const { signal, opts, shared } = this;
+    const again =
+      !signal?.aborted && opts !== null && shared.retryStale && isStaleConnectionError(e, shared.dispatchers.socketOfError)
+        ? replayableBody(this.method, this.body)
+        : undefined;
+    if (again === undefined) {
+      this.fail(signal?.aborted ? signal.reason : mapError(e, this));
+      return;
+    }
+    // On a connection of its own: the pool's other idle sockets may be just as stale.
+    const resend: Dispatcher.RequestOptions<InFlight> = {
+      ...(opts as Dispatcher.RequestOptions<InFlight>),
+      body: bodyForUndici(again) as string,
+    };
+    this.opts = null; // once
+    const { route } = this;
+    (route.fresh ? route.fresh(resend) : route.dispatcher.request(resend)).then(
+      (data) => this.answer(data),
+      (e2: unknown) => this.fail(signal?.aborted ? signal.reason : mapError(e2, this)),
+    );
+  }
+}
+
+function noop(): void {}
+
+/** undici's callback for every exchange (see InFlight). */
+function answered(error: Error | null, data: Answer | { opaque: unknown }): void {
+  const x = data.opaque as InFlight;
+  if (error) x.failed(error);
+  else x.answer(data as Answer);
+}
+
 /**
  * Creates the Node transport.
  * @example
@@ -113,64 +231,43 @@ export function createNodeTransport(input: NodeTransportOptions = {}): NodeTrans
   const options = validateNodeOptions(input);
   const dispatchers = createDispatchers(options);
   let wsVia: ((url: URL) => WebSocketConnectVia) | undefined;
-  const retryStale = options.retryOnStaleConnection !== false;
+  const shared: Shared = { dispatchers, retryStale: options.retryOnStaleConnection !== false };
 
-  async function send(request: Request, ctx: ExchangeContext): Promise<Response> {
+  function send(request: Request, ctx: ExchangeContext): Promise<Response> {
     const parts = requestParts(request);
     const { url, method } = parts;
     const route = dispatchers.route(url);
     const signal = ctx.signal;
-    const exchange = { method, url: url.href, signal };
     if (ctx.options.expectContinue !== false && wantsContinue(parts.body, ctx.options.expectContinue))
-      return sendExpectingContinue(request, parts, ctx, viaOf(route, exchange, 'expectContinue'));
+      return sendExpectingContinue(request, parts, ctx, viaOf(route, { method, url: url.href }, 'expectContinue'));
     const body = parts.body;
     const timeouts = ctx.options.timeout;
     const dispatcher = timeouts === undefined ? route.dispatcher : route.byConnect.pick(timeouts.connect);
     const forward = route.forward;
     const headers = flatHeaders(parts.headers, body);
-    const opts: Dispatcher.RequestOptions = {
+    const x = new InFlight(request, url, method, signal, route, body, shared);
+    const opts: Dispatcher.RequestOptions<InFlight> = {
       origin: forward ? forward.origin : url.origin,
       // Absolute form to a forwarding proxy; never with the URL's credentials.
       path: forward ? `${url.protocol}//${url.host}${url.pathname}${url.search}` : url.pathname + url.search,
       method: method as Dispatcher.HttpMethod,
       headers: forward ? forwardHeaders(headers, url, forward.authorization) : headers,
       body: bodyForUndici(body) as string,
+      opaque: x,
     };
     if (signal) opts.signal = signal;
-    let data: Dispatcher.ResponseData;
-    try {
-      data = await dispatcher.request(opts);
-    } catch (e) {
-      if (signal?.aborted) throw signal.reason;
-      const again = retryStale && isStaleConnectionError(e, dispatchers.socketOfError) ? replayableBody(method, body) : undefined;
-      if (again === undefined) throw mapError(e, exchange);
-      try {
-        // On a connection of its own: the pool's other idle sockets may be just as stale.
-        const resend = { ...opts, body: bodyForUndici(again) as string };
-        data = await (route.fresh ? route.fresh(resend) : dispatcher.request(resend));
-      } catch (e2) {
-        if (signal?.aborted) throw signal.reason;
-        throw mapError(e2, exchange);
-      }
-    }
-    if (forward && data.statusCode === 407) {
-      data.body.dump().catch(() => {});
-      throw new ProxyError(describe(`proxy authentication required (407) from ${forward.label}`, exchange), 407);
-    }
-    const resHeaders = data.headers as Record<string, string | string[]>;
-    const httpVersion = route.alpn?.get(url.host) === 'h2' ? '2' : '1.1';
-    // Only HTTP/1.x frames a body by closing the connection (potential data loss).
-    const closeDelimited = httpVersion !== '2' && isCloseDelimited(method, data.statusCode, resHeaders);
-    const source = bodySource(data.body as unknown as UndiciBody, exchange, closeDelimited);
-    return new FerryResponse(source, {
-      status: data.statusCode,
-      statusText: data.statusText ?? '',
-      headers: resHeaders,
-      url: url.href,
-      request,
-      httpVersion,
-      complete: () => source.complete(),
+    x.opts = opts;
+    const p = new Promise<Response>((resolve, reject) => {
+      x.resolve = resolve;
+      x.reject = reject;
     });
+    try {
+      dispatcher.request(opts, answered);
+    } catch (e) {
+      // undici reports bad options through the callback; a user's dispatcher may throw
+      x.failed(e);
+    }
+    return p;
   }
 
   return markReadsRequestParts({
