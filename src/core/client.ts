@@ -10,7 +10,14 @@ import { CapabilityError, describe, HTTPStatusError, InvalidOptionError, scrubUr
 import { type EventListeners, type EventName, EventRegistry } from './events.js';
 import type { HeaderList } from './headers.js';
 import { compose, type Middleware } from './middleware.js';
-import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolveClientOptions, validateListeners } from './options.js';
+import {
+  type ClientOptions,
+  type FerryInit,
+  type ResolvedClientOptions,
+  type ResolvedOptions,
+  resolveClientOptions,
+  validateListeners,
+} from './options.js';
 import { prepareRequest } from './prepare.js';
 import { publish } from './request.js';
 import { deriveResponse, FerryResponse, noteChainConsumer } from './response.js';
@@ -133,40 +140,32 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
   const requestConfig: ResolvedClientOptions =
     internals.requestHeaders === config.headers ? config : Object.freeze({ ...config, headers: internals.requestHeaders });
 
-  async function run(input: RequestInfo | URL, init: FerryInit | undefined, method?: string): Promise<FerryResponse> {
-    if (isPlatformScheme(input)) return deriveResponse(await globalThis.fetch(input as RequestInfo, init as RequestInit), {});
-    const prepared = prepareRequest(requestConfig, input, init, method);
-    const { signal } = prepared;
-    if (signal?.aborted) throw signal.reason;
-    if (prepared.options.expectContinue !== false && !transport.capabilities.expectContinue)
-      throw new CapabilityError(
-        transport.name,
-        'expectContinue',
-        describe(`the ${transport.name} transport cannot send Expect: 100-continue`, prepared.request),
-        { request: prepared.request },
-      );
-    const ctx: ExchangeContext = {
-      options: prepared.options,
-      signal,
-      events: events.dispatcher(prepared.options.on),
-      transport,
-      state: {},
-    };
-    // A foreign Request's body: its length, where the platform hides it (see settle-body.ts).
-    const request = input instanceof Request ? await withSettledLength(prepared.request) : prepared.request;
-    const raw = await chain(request, ctx);
-    const res = raw instanceof FerryResponse ? raw : deriveResponse(raw, { request });
-    noteChainConsumer(res);
-    if (prepared.options.throwHttpErrors && !res.ok) {
-      throw new HTTPStatusError(
-        `${res.request?.method ?? request.method} ${scrubUrl(res.url || request.url)}: HTTP ${res.status} ${res.statusText}`.trimEnd(),
-        res,
-        {
-          request: res.request ?? request,
-        },
-      );
+  /**
+   * One call. Not an async function: what stays alive while the server answers is copied by
+   * every young-generation GC meanwhile, and a continuation holding the request and its
+   * options is smaller than an async frame (with `prepared` in it).
+   */
+  function run(input: RequestInfo | URL, init: FerryInit | undefined, method?: string): Promise<FerryResponse> {
+    try {
+      if (isPlatformScheme(input))
+        return globalThis.fetch(input as RequestInfo, init as RequestInit).then((res) => deriveResponse(res, {}));
+      const { request, options, signal } = prepareRequest(requestConfig, input, init, method);
+      if (signal?.aborted) throw signal.reason;
+      if (options.expectContinue !== false && !transport.capabilities.expectContinue)
+        throw new CapabilityError(
+          transport.name,
+          'expectContinue',
+          describe(`the ${transport.name} transport cannot send Expect: 100-continue`, request),
+          { request },
+        );
+      const ctx: ExchangeContext = { options, signal, events: events.dispatcher(options.on), transport, state: {} };
+      // A foreign Request's body: its length, where the platform hides it (see settle-body.ts).
+      if (input instanceof Request)
+        return withSettledLength(request).then((settled) => chain(settled, ctx).then((raw) => handOut(raw, settled, options)));
+      return chain(request, ctx).then((raw) => handOut(raw, request, options));
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return res;
   }
 
   // `length === 1` and `name === 'fetch'`, like the platform's.
@@ -208,6 +207,22 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
       await transport.close?.();
     },
   };
+}
+
+/** The chain's response as the caller gets it (and `throwHttpErrors`). */
+function handOut(raw: Response, request: Request, options: ResolvedOptions): FerryResponse {
+  const res = raw instanceof FerryResponse ? raw : deriveResponse(raw, { request });
+  noteChainConsumer(res);
+  if (options.throwHttpErrors && !res.ok) {
+    throw new HTTPStatusError(
+      `${res.request?.method ?? request.method} ${scrubUrl(res.url || request.url)}: HTTP ${res.status} ${res.statusText}`.trimEnd(),
+      res,
+      {
+        request: res.request ?? request,
+      },
+    );
+  }
+  return res;
 }
 
 /** A user middleware receives a published request (see `publish`). */

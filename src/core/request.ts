@@ -28,6 +28,7 @@ interface RequestState {
   readonly init: FetchInitFields | undefined;
   /** The real Request: `this` for one built by the constructor, a materialised one, or null. */
   real: Request | null;
+  parts?: RequestParts | undefined; // requestParts() of a lazy one (read on every hop) until `headers` is touched
 }
 
 /** The parts of a request a transport needs, read without building anything. */
@@ -112,6 +113,7 @@ export class FerryRequest extends Request {
   override get headers(): Headers {
     const s = state(this);
     // Marked as touched (it may change now): requestParts() reads the list until then.
+    s.parts = undefined;
     if (s.real) return (s.headers = get('headers', s.real) as Headers);
     s.headers ??= new Headers(s.list as [string, string][]);
     return s.headers;
@@ -209,6 +211,7 @@ function lazy(fields: RequestFields): FerryRequest {
     redirect: fields.redirect ?? 'follow',
     init: fields.init,
     real: null,
+    parts: undefined,
   };
   return r;
 }
@@ -329,7 +332,7 @@ function listOf(headers: Headers): HeaderList {
 export function requestParts(request: Request): RequestParts {
   const s = (request as unknown as { [kState]?: RequestState })[kState];
   if (s !== undefined) {
-    if (!s.real) return { url: s.url, method: s.method, headers: s.headers ?? s.list, body: s.body };
+    if (!s.real) return (s.parts ??= { url: s.url, method: s.method, headers: s.headers ?? s.list, body: s.body });
     const used = get('bodyUsed', s.real) as boolean;
     const realBody = get('body', s.real) as ReadableStream<Uint8Array> | null;
     // The source of bytes/strings/Blobs is immutable, so it can still be sent as it is,

@@ -13,6 +13,7 @@ import {
   markReadsRequestParts,
   ProxyError,
   type RequestBody,
+  type RequestParts,
   requestParts,
   type Transport,
 } from '../../core/index.js';
@@ -120,7 +121,7 @@ type Answer = Dispatcher.ResponseData & { opaque: unknown };
 class InFlight {
   /** The URL as a string: `mapError` and the body source name the exchange by it. */
   readonly url: string;
-  opts: Dispatcher.RequestOptions<InFlight> | null = null;
+  resent = false;
   resolve: (response: Response) => void = noop;
   reject: (error: unknown) => void = noop;
 
@@ -163,7 +164,6 @@ class InFlight {
   #settled(): void {
     this.resolve = noop;
     this.reject = noop;
-    this.opts = null;
   }
 
   response(data: Dispatcher.ResponseData<unknown>): Response {
@@ -189,27 +189,42 @@ class InFlight {
   }
 
   failed(e: unknown): void {
-    const { signal, opts, shared } = this;
+    const { signal, shared } = this;
     const again =
-      !signal?.aborted && opts !== null && shared.retryStale && isStaleConnectionError(e, shared.dispatchers.socketOfError)
+      !signal?.aborted && !this.resent && shared.retryStale && isStaleConnectionError(e, shared.dispatchers.socketOfError)
         ? replayableBody(this.method, this.body)
         : undefined;
     if (again === undefined) {
       this.fail(signal?.aborted ? signal.reason : mapError(e, this));
       return;
     }
+    this.resent = true;
     // On a connection of its own: the pool's other idle sockets may be just as stale.
-    const resend: Dispatcher.RequestOptions<InFlight> = {
-      ...(opts as Dispatcher.RequestOptions<InFlight>),
-      body: bodyForUndici(again) as string,
-    };
-    this.opts = null; // once
+    const resend = undiciOptions(this, requestParts(this.request).headers, again);
     const { route } = this;
     (route.fresh ? route.fresh(resend) : route.dispatcher.request(resend)).then(
       (data) => this.answer(data),
       (e2: unknown) => this.fail(signal?.aborted ? signal.reason : mapError(e2, this)),
     );
   }
+}
+
+/** undici's options for an exchange (made again for a resend: nothing keeps them meanwhile). */
+function undiciOptions(x: InFlight, headerList: RequestParts['headers'], body: RequestBody | null): Dispatcher.RequestOptions<InFlight> {
+  const { target: url, route } = x;
+  const forward = route.forward;
+  const headers = flatHeaders(headerList, body);
+  const opts: Dispatcher.RequestOptions<InFlight> = {
+    origin: forward ? forward.origin : url.origin,
+    // Absolute form to a forwarding proxy; never with the URL's credentials.
+    path: forward ? `${url.protocol}//${url.host}${url.pathname}${url.search}` : url.pathname + url.search,
+    method: x.method as Dispatcher.HttpMethod,
+    headers: forward ? forwardHeaders(headers, url, forward.authorization) : headers,
+    body: bodyForUndici(body) as string,
+    opaque: x,
+  };
+  if (x.signal) opts.signal = x.signal;
+  return opts;
 }
 
 function noop(): void {}
@@ -243,26 +258,13 @@ export function createNodeTransport(input: NodeTransportOptions = {}): NodeTrans
     const body = parts.body;
     const timeouts = ctx.options.timeout;
     const dispatcher = timeouts === undefined ? route.dispatcher : route.byConnect.pick(timeouts.connect);
-    const forward = route.forward;
-    const headers = flatHeaders(parts.headers, body);
     const x = new InFlight(request, url, method, signal, route, body, shared);
-    const opts: Dispatcher.RequestOptions<InFlight> = {
-      origin: forward ? forward.origin : url.origin,
-      // Absolute form to a forwarding proxy; never with the URL's credentials.
-      path: forward ? `${url.protocol}//${url.host}${url.pathname}${url.search}` : url.pathname + url.search,
-      method: method as Dispatcher.HttpMethod,
-      headers: forward ? forwardHeaders(headers, url, forward.authorization) : headers,
-      body: bodyForUndici(body) as string,
-      opaque: x,
-    };
-    if (signal) opts.signal = signal;
-    x.opts = opts;
     const p = new Promise<Response>((resolve, reject) => {
       x.resolve = resolve;
       x.reject = reject;
     });
     try {
-      dispatcher.request(opts, answered);
+      dispatcher.request(undiciOptions(x, parts.headers, body), answered);
     } catch (e) {
       // undici reports bad options through the callback; a user's dispatcher may throw
       x.failed(e);
