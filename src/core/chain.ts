@@ -7,17 +7,16 @@
  * between `timeout` and `retry`: it verifies the final, decoded body against the request's
  * `integrity` where the platform does not.
  * Each redirect hop re-enters everything below `redirects`, so cookies, auth and signing are
- * applied per hop. Each factory runs once per client; each middleware costs nothing when its
- * feature is idle for a request.
+ * applied per hop. `redirects`, `cookies`, `auth` and `decompress` come as one middleware
+ * (`hopSteps`) that behaves as the four in a row and costs one continuation when they idle.
+ * Each factory runs once per client; each middleware costs nothing when its feature is idle
+ * for a request.
  * @module
  */
-import { auth } from './auth/middleware.js';
 import type { ClientInternals } from './client.js';
-import { cookies } from './middleware/cookies.js';
-import { decompress } from './middleware/decompress.js';
 import { events, processedEvents } from './middleware/events.js';
+import { hopSteps } from './middleware/hop-steps.js';
 import { integrity } from './middleware/integrity.js';
-import { redirects } from './middleware/redirects.js';
 import { retry } from './middleware/retry.js';
 import { hopTimeouts, timeout } from './middleware/timeout.js';
 import type { Middleware } from './middleware.js';
@@ -29,10 +28,8 @@ export function defaultMiddleware(client: ClientInternals): Middleware[] {
     timeout(),
     integrity(),
     retry(),
-    redirects(),
-    cookies(client),
-    auth(),
-    decompress(client),
+    // redirects → cookies → auth → decompress, sharing one continuation when idle
+    hopSteps(client),
     events(),
     hopTimeouts(),
   ];

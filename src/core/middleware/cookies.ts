@@ -78,6 +78,23 @@ function jarFor(option: boolean | CookieJar, createJar: (() => CookieJar) | unde
  * await client.cookies?.getCookieString('http://127.0.0.1:8080/'); // 'session=…'
  */
 export function cookies(internals: ClientInternals): Middleware {
+  return cookieSteps(internals).middleware;
+}
+
+/** Internal: the cookies middleware, and its idle case in two halves (see hop-steps.ts). */
+export interface CookieSteps {
+  readonly middleware: Middleware;
+  /**
+   * When this request gets no cookie from the jar and no per-request ones (an empty jar, or
+   * none): the jar to store the response's Set-Cookie in, or undefined. Null otherwise.
+   */
+  idle(ctx: ExchangeContext): CookieJar | undefined | null;
+  /** Stores the response's Set-Cookie (if any) for the request's URL; sync for a sync store. */
+  stored(res: Response, request: Request, jar: CookieJar): Response | Promise<Response>;
+}
+
+/** See `cookies`; also gives the halves of its idle case. */
+export function cookieSteps(internals: ClientInternals): CookieSteps {
   const option = internals.config.cookies;
   const capable = internals.transport.capabilities.cookieHeaders;
   const transportName = internals.transport.name;
@@ -139,7 +156,7 @@ export function cookies(internals: ClientInternals): Middleware {
     return jar === undefined ? res : stored(res, request, jar);
   };
 
-  return (request, next, ctx) => {
+  const middleware: Middleware = (request, next, ctx) => {
     const extra = ctx.options.cookies;
     if (!capable) {
       if (extra === undefined) return next(request, ctx);
@@ -161,4 +178,12 @@ export function cookies(internals: ClientInternals): Middleware {
     if (extra === undefined && isEmpty !== null && isEmpty()) return next(request, ctx).then((res) => stored(res, request, jar));
     return withCookies(request, next, ctx, jar, extra);
   };
+
+  const idle = (ctx: ExchangeContext): CookieJar | undefined | null => {
+    if (ctx.options.cookies !== undefined) return null;
+    const jar = !capable || ctx.options.fetchInit?.credentials === 'omit' ? undefined : clientJar;
+    return jar === undefined || isEmpty?.() === true ? jar : null;
+  };
+
+  return { middleware, idle, stored };
 }

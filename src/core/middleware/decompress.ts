@@ -99,6 +99,20 @@ function noBody(method: string, status: number): boolean {
  * const raw = await client.get(url, { decompress: false }); // still encoded
  */
 export function decompress(internals: ClientInternals): Middleware {
+  return decompressSteps(internals).middleware;
+}
+
+/** Internal: the decompression middleware in two halves as well (see hop-steps.ts). */
+export interface DecompressSteps {
+  readonly middleware: Middleware;
+  /** The request to hand on: with Accept-Encoding where it lacks one. */
+  before(request: Request): Request;
+  /** The response decoded (sync: the body is decoded as it is read). */
+  after(res: Response, out: Request, ctx: ExchangeContext): Response;
+}
+
+/** See `decompress`; also gives its two halves. */
+export function decompressSteps(internals: ClientInternals): DecompressSteps {
   const { transport } = internals;
   const rawBody = transport.capabilities.rawBody;
   const decoders: Readonly<Record<string, Decoder>> = Object.freeze({
@@ -114,10 +128,10 @@ export function decompress(internals: ClientInternals): Middleware {
   let lastIn: HeaderList | null = null;
   let lastOut: HeaderList | null = null;
 
-  const decoded = (res: Response, out: Request, method: string, ctx: ExchangeContext): Response => {
+  const decoded = (res: Response, out: Request, ctx: ExchangeContext): Response => {
     const encoding = responseHeader(res, 'content-encoding');
     if (encoding === null || !ctx.options.decompress) return res;
-    if (noBody(method, res.status) || responseHeader(res, 'content-length') === '0') return res;
+    if (noBody(requestParts(out).method, res.status) || responseHeader(res, 'content-length') === '0') return res;
     const codings = encoding
       .toLowerCase()
       .split(',')
@@ -143,21 +157,25 @@ export function decompress(internals: ClientInternals): Middleware {
     });
   };
 
+  const before = (request: Request): Request => {
+    const parts = requestParts(request);
+    if (accept === '' || (parts.headers instanceof Headers && parts.headers.has('accept-encoding'))) return request;
+    const list = parts.headers instanceof Headers ? headerList(request) : parts.headers;
+    if (list !== lastIn) {
+      lastIn = list;
+      lastOut = headerValue(list, 'accept-encoding') === null ? [...list, ['accept-encoding', accept]] : list;
+    }
+    // The body has not been sent yet: hand the same source on (a replay would call a producer again).
+    return lastOut === list ? request : derive(request, { headers: lastOut as HeaderList, body: parts.body });
+  };
+  const after = (res: Response, out: Request, ctx: ExchangeContext): Response => (rawBody ? decoded(res, out, ctx) : res);
+
   // A continuation, not an async frame: most responses need nothing decoded.
-  return (request, next, ctx) => {
+  const middleware: Middleware = (request, next, ctx) => {
     // The transport decodes by itself, and answers for `decompress: false` (honours or refuses it).
     if (!rawBody) return next(request, ctx);
-    let out = request;
-    const parts = requestParts(request);
-    if (accept !== '' && !(parts.headers instanceof Headers && parts.headers.has('accept-encoding'))) {
-      const list = parts.headers instanceof Headers ? headerList(request) : parts.headers;
-      if (list !== lastIn) {
-        lastIn = list;
-        lastOut = headerValue(list, 'accept-encoding') === null ? [...list, ['accept-encoding', accept]] : list;
-      }
-      // The body has not been sent yet: hand the same source on (a replay would call a producer again).
-      if (lastOut !== list) out = derive(request, { headers: lastOut as HeaderList, body: parts.body });
-    }
-    return next(out, ctx).then((res) => decoded(res, out, parts.method, ctx));
+    const out = before(request);
+    return next(out, ctx).then((res) => decoded(res, out, ctx));
   };
+  return { middleware, before: (request) => (rawBody ? before(request) : request), after };
 }

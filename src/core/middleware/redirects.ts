@@ -177,18 +177,31 @@ async function follow(
  * res.history.map((r) => [r.status, r.url]); // [[301, 'http://127.0.0.1:8080/old']]
  */
 export function redirects(): Middleware {
-  const onRedirect = (res: Response, request: Request, sentBody: RequestBody | null, next: Next, ctx: ExchangeContext) => {
-    const mode = ctx.options.redirect;
-    if (mode === 'manual' || !ctx.transport.capabilities.manualRedirects) return res;
-    if (mode === 'error') {
-      discardBody(res);
-      throw new RedirectError(describe(`redirect ${res.status} with redirect: 'error'`, request), res, { request });
-    }
-    return follow(res, request, sentBody, next, ctx);
-  };
   // A continuation, not an async frame: most responses are not redirects.
   return (request, next, ctx) => {
     const sentBody = requestParts(request).body;
-    return next(request, ctx).then((res) => (isRedirect(res.status) ? onRedirect(res, request, sentBody, next, ctx) : res));
+    return next(request, ctx).then((res) => afterHop(res, request, sentBody, next, ctx));
   };
+}
+
+/**
+ * Internal: what the redirects middleware does with a hop's response (see hop-steps.ts).
+ * `sentBody` is the request's body as it was handed on (the transport may consume the stream
+ * of the request it was given; the source stays replayable); `next` is the chain below.
+ */
+export function afterHop(
+  res: Response,
+  request: Request,
+  sentBody: RequestBody | null,
+  next: Next,
+  ctx: ExchangeContext,
+): Response | Promise<Response> {
+  if (!isRedirect(res.status)) return res;
+  const mode = ctx.options.redirect;
+  if (mode === 'manual' || !ctx.transport.capabilities.manualRedirects) return res;
+  if (mode === 'error') {
+    discardBody(res);
+    throw new RedirectError(describe(`redirect ${res.status} with redirect: 'error'`, request), res, { request });
+  }
+  return follow(res, request, sentBody, next, ctx);
 }
