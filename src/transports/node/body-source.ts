@@ -30,29 +30,18 @@ const unread = new FinalizationRegistry<UndiciBody>((body) => {
 });
 
 /**
- * A source waiting to be registered. Registering every response costs: each registration
+ * Sources waiting to be registered. Registering every response costs: each registration
  * keeps its target through young-generation GCs and grows the old space (measured: twice the
  * CPU per response and a mark-compact every few thousand responses). Almost every body is
  * taken within the turn that produced it, so sources wait here until the event loop's next
- * check phase and only those still untaken then are registered; a taken one lets go at once.
+ * check phase and only those still untaken then are registered.
  */
-interface Fresh {
-  source: NodeBodySource | null;
-  readonly body: UndiciBody;
-  registered: boolean;
-}
-
-let fresh: Fresh[] = [];
+let fresh: UndiciSource[] = [];
 
 function registerUntaken(): void {
   const list = fresh;
   fresh = [];
-  for (const f of list) {
-    if (f.source === null) continue;
-    unread.register(f.source, f.body, f.source);
-    f.registered = true;
-    f.source = null;
-  }
+  for (const source of list) source.register();
 }
 
 function failure(e: unknown, x: Exchange): unknown {
@@ -98,7 +87,7 @@ class UndiciSource implements NodeBodySource {
   #settled = false;
   #complete: Promise<Completeness> | null = null;
   #settle: ((error?: unknown) => void) | null = null;
-  readonly #pending: Fresh;
+  #registered = false;
   readonly #body: UndiciBody;
   readonly #x: Exchange;
   readonly #closeDelimited: boolean;
@@ -107,8 +96,14 @@ class UndiciSource implements NodeBodySource {
     this.#body = body;
     this.#x = x;
     this.#closeDelimited = closeDelimited;
-    this.#pending = { source: this, body, registered: false };
-    if (fresh.push(this.#pending) === 1) setImmediate(registerUntaken);
+    if (fresh.push(this) === 1) setImmediate(registerUntaken);
+  }
+
+  /** See `fresh`: a body still untaken is released (dumped) when its response is collected. */
+  register(): void {
+    if (this.#taken) return;
+    unread.register(this, this.#body, this);
+    this.#registered = true;
   }
 
   complete(): Promise<Completeness> {
@@ -133,8 +128,7 @@ class UndiciSource implements NodeBodySource {
 
   #take(): void {
     this.#taken = true;
-    this.#pending.source = null;
-    if (this.#pending.registered) unread.unregister(this);
+    if (this.#registered) unread.unregister(this);
   }
 
   #read<T>(p: Promise<T>): Promise<T> {
