@@ -1,10 +1,10 @@
 /**
  * The benchmark's smoke run (`npm run bench:smoke`): every client × scenario once with tiny
  * counts, so the harness never rots. Checks that it completes and reports every cell; the
- * numbers themselves mean nothing here (no timed assertions).
+ * numbers themselves mean nothing here (no timed assertions). Also runs `bench:inflight` once.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,5 +69,19 @@ describe('bench smoke', () => {
       }
     }
     assert.match(report, /## ferry against its targets/);
+  });
+
+  it('bench:inflight counts what a client keeps alive per in-flight request', { timeout: 120_000 }, () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/inflight.ts')], {
+      cwd: root,
+      env: { ...process.env, BENCH_NODES: process.execPath, BENCH_CLIENTS: 'ferry', BENCH_SCENARIOS: 'D' },
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const row = /^\| v[\d.]+ \| D \| ferry \| ([\d.]+) \| (\d+) \|$/m.exec(r.stdout);
+    assert.ok(row, r.stdout);
+    // 50 held requests each keep at least their undici request, handler and socket state.
+    assert.ok(Number(row[1]) > 10, `objects per in-flight request: ${row[1]}`);
   });
 });
