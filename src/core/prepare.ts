@@ -62,6 +62,18 @@ function bodyOf(init: FerryInit, method: string, url: URL): RequestBody | null |
   return init.body === null ? null : undefined;
 }
 
+/** A client's default header list with a Content-Type added, by list and type (made once each). */
+const typed = new WeakMap<HeaderList, Map<string, HeaderList>>();
+
+/** `headers` plus `content-type: type`: one list for every such request of a client, not two arrays each. */
+function withContentType(headers: HeaderList, type: string): HeaderList {
+  let byType = typed.get(headers);
+  if (byType === undefined) typed.set(headers, (byType = new Map()));
+  let out = byType.get(type);
+  if (out === undefined) byType.set(type, (out = Object.freeze([...headers, Object.freeze(['content-type', type] as const)])));
+  return out;
+}
+
 /** Builds the request and its options; throws InvalidOptionError before any I/O. */
 export function prepareRequest(
   client: ResolvedClientOptions,
@@ -133,7 +145,8 @@ export function prepareRequest(
     if (options.auth === undefined && headerValue(headers, 'authorization') === null)
       options = mergeShared(options, { auth: scheme }, true);
   }
-  if (body?.type && headerValue(headers, 'content-type') === null) headers = [...headers, ['content-type', body.type]];
+  if (body?.type && headerValue(headers, 'content-type') === null)
+    headers = headers === client.headers ? withContentType(headers, body.type) : [...headers, ['content-type', body.type]];
 
   return { request: makeRequest({ url, method: m, headers, body, redirect: 'follow', init: fetchInit }), options, signal };
 }

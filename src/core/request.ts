@@ -16,19 +16,19 @@ import { platformBodyLength, requestInternalKeys } from './platform.js';
 
 const kState = Symbol('ferry.request');
 
+/** A lazy request's state is its RequestParts too (requestParts() is read on every hop). */
 interface RequestState {
   readonly url: URL;
   readonly method: string;
   readonly list: HeaderList;
   /** The Headers handed out by `headers` (lazily built, or the real one's): null while untouched. */
-  headers: Headers | null;
+  touched: Headers | null;
+  headers: HeaderList | Headers; // `list` until touched, then that Headers
   readonly body: RequestBody | null;
   readonly redirect: RequestRedirect;
   /** fetch's per-request fields the user set (credentials, mode …), for the real Request. */
   readonly init: FetchInitFields | undefined;
-  /** The real Request: `this` for one built by the constructor, a materialised one, or null. */
-  real: Request | null;
-  parts?: RequestParts | undefined; // requestParts() of a lazy one (read on every hop) until `headers` is touched
+  real: Request | null; // `this` for one built by the constructor, a materialised one, or null
 }
 
 /** The parts of a request a transport needs, read without building anything. */
@@ -65,7 +65,7 @@ function materialise(r: FerryRequest): Request {
   s.real = realRequest({
     url: s.url,
     method: s.method,
-    headers: s.headers ? listOf(s.headers) : s.list,
+    headers: s.touched ? listOf(s.touched) : s.list,
     body: s.body,
     redirect: s.redirect,
     init: s.init,
@@ -88,7 +88,7 @@ export class FerryRequest extends Request {
     if (known !== null) {
       // From createRequest(): the parts are known already (parsing the URL again and copying
       // the headers cost as much as the Request itself where requests cannot be lazy).
-      (this as unknown as { [kState]: RequestState })[kState] = { ...known, headers: null, body: null, real: this };
+      (this as unknown as { [kState]: RequestState })[kState] = { ...known, touched: null, headers: known.list, body: null, real: this };
       return;
     }
     const list: [string, string][] = [];
@@ -97,7 +97,8 @@ export class FerryRequest extends Request {
       url: new URL(get('url', this) as string),
       method: get('method', this) as string,
       list,
-      headers: null,
+      touched: null,
+      headers: list,
       body: null,
       redirect: get('redirect', this) as RequestRedirect,
       init: undefined,
@@ -113,10 +114,9 @@ export class FerryRequest extends Request {
   override get headers(): Headers {
     const s = state(this);
     // Marked as touched (it may change now): requestParts() reads the list until then.
-    s.parts = undefined;
-    if (s.real) return (s.headers = get('headers', s.real) as Headers);
-    s.headers ??= new Headers(s.list as [string, string][]);
-    return s.headers;
+    if (s.real) return (s.headers = s.touched = get('headers', s.real) as Headers);
+    s.touched ??= new Headers(s.list as [string, string][]);
+    return (s.headers = s.touched);
   }
   override get redirect(): RequestRedirect {
     return state(this).redirect;
@@ -139,7 +139,7 @@ export class FerryRequest extends Request {
       return createRequest({
         url: s.url,
         method: s.method,
-        headers: s.headers ? listOf(s.headers) : s.list,
+        headers: s.touched ? listOf(s.touched) : s.list,
         body: s.body?.replay?.() ?? null,
         redirect: s.redirect,
         init: s.init,
@@ -206,12 +206,12 @@ function lazy(fields: RequestFields): FerryRequest {
     url: fields.url,
     method: fields.method,
     list: fields.headers,
-    headers: null,
+    touched: null,
+    headers: fields.headers,
     body: fields.body,
     redirect: fields.redirect ?? 'follow',
     init: fields.init,
     real: null,
-    parts: undefined,
   };
   return r;
 }
@@ -332,7 +332,7 @@ function listOf(headers: Headers): HeaderList {
 export function requestParts(request: Request): RequestParts {
   const s = (request as unknown as { [kState]?: RequestState })[kState];
   if (s !== undefined) {
-    if (!s.real) return (s.parts ??= { url: s.url, method: s.method, headers: s.headers ?? s.list, body: s.body });
+    if (!s.real) return s;
     const used = get('bodyUsed', s.real) as boolean;
     const realBody = get('body', s.real) as ReadableStream<Uint8Array> | null;
     // The source of bytes/strings/Blobs is immutable, so it can still be sent as it is,
@@ -344,7 +344,7 @@ export function requestParts(request: Request): RequestParts {
           ? { source: realBody, length: s.body?.length ?? null, type: null, replay: null }
           : null;
     // Headers nobody touched are still the list the request was built with.
-    return { url: s.url, method: s.method, headers: s.headers === null ? s.list : (get('headers', s.real) as Headers), body };
+    return { url: s.url, method: s.method, headers: s.touched === null ? s.list : (get('headers', s.real) as Headers), body };
   }
   const stream = request.body;
   return {
