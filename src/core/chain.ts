@@ -14,23 +14,54 @@
  * @module
  */
 import type { ClientInternals } from './client.js';
+import type { ExchangeContext } from './context.js';
 import { events, processedEvents } from './middleware/events.js';
-import { hopSteps } from './middleware/hop-steps.js';
-import { integrity } from './middleware/integrity.js';
-import { retry } from './middleware/retry.js';
+import { type AfterHops, type FailedHops, hopSteps } from './middleware/hop-steps.js';
+import { integrity, integrityIdle } from './middleware/integrity.js';
+import { afterFirstAttempt, afterFirstFailure, retry, retryApplies } from './middleware/retry.js';
 import { hopTimeouts, timeout } from './middleware/timeout.js';
-import type { Middleware } from './middleware.js';
+import { compose, type Middleware, type Next } from './middleware.js';
+import type { FerryResponse } from './response.js';
 
-/** The built-in middleware for a client, in chain order. */
-export function defaultMiddleware(client: ClientInternals): Middleware[] {
-  return [
-    processedEvents(),
-    timeout(),
-    integrity(),
-    retry(),
-    // redirects → cookies → auth → decompress, sharing one continuation when idle
-    hopSteps(client),
-    events(),
-    hopTimeouts(),
-  ];
+/** What the client does with the chain's response (as the caller gets it). */
+export type HandOut = (response: Response, request: Request, ctx: ExchangeContext) => FerryResponse;
+
+/** The default chain of a client. */
+export interface DefaultChain {
+  /** The built-in middleware, in chain order (below the user's). */
+  readonly middleware: readonly Middleware[];
+  /**
+   * The whole default chain in one continuation, `handOut` included, for a request every
+   * middleware above `hopSteps` leaves alone (no `dataProcessed` listener, no total timeout,
+   * no integrity to check here; retry's check after the first attempt is carried along) and
+   * that `hopSteps` can take idle; null otherwise (the request then takes `middleware`).
+   * Only without user middleware: theirs may do anything with the response.
+   */
+  lane(request: Request, ctx: ExchangeContext): Promise<FerryResponse> | null;
+}
+
+/** The built-in middleware for a client, and its lane over `send` (see DefaultChain). */
+export function defaultChain(client: ClientInternals, send: Next, handOut: HandOut): DefaultChain {
+  const hop = hopSteps(client);
+  const tail = [events(), hopTimeouts()];
+  const middleware = [processedEvents(), timeout(), integrity(), retry(), hop.middleware, ...tail];
+  const belowHop = compose(tail, send);
+  const belowRetry = compose([hop.middleware, ...tail], send);
+
+  const plain: AfterHops = (res, request, _body, ctx) => handOut(res, request, ctx);
+  const retried: AfterHops = (res, request, body, ctx) => {
+    const out = afterFirstAttempt(res, request, body, belowRetry, ctx);
+    return out instanceof Promise ? out.then((r) => handOut(r, request, ctx)) : handOut(out, request, ctx);
+  };
+  const failed: FailedHops = (error, request, body, ctx) =>
+    afterFirstFailure(error, request, body, belowRetry, ctx).then((r) => handOut(r, request, ctx));
+
+  return {
+    middleware,
+    lane(request, ctx) {
+      if (ctx.events.has('dataProcessed') || ctx.options.timeout?.total || !integrityIdle(ctx)) return null;
+      const retrying = retryApplies(request, ctx);
+      return hop.fast(request, belowHop, ctx, retrying ? retried : plain, retrying ? failed : undefined) as Promise<FerryResponse> | null;
+    },
+  };
 }

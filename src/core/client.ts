@@ -4,7 +4,7 @@
  * @module
  */
 import type { CookieJar } from 'tough-cookie';
-import { defaultMiddleware } from './chain.js';
+import { type DefaultChain, defaultChain } from './chain.js';
 import type { ExchangeContext } from './context.js';
 import { CapabilityError, describe, HTTPStatusError, InvalidOptionError, scrubUrl } from './errors.js';
 import { type EventListeners, type EventName, EventRegistry } from './events.js';
@@ -14,7 +14,6 @@ import {
   type ClientOptions,
   type FerryInit,
   type ResolvedClientOptions,
-  type ResolvedOptions,
   resolveClientOptions,
   validateListeners,
 } from './options.js';
@@ -120,6 +119,8 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
     requestHeaders: config.headers,
   };
   let middleware: Middleware[];
+  const send = transportSender(transport);
+  let builtIn: DefaultChain;
   try {
     if (clientListeners !== undefined) {
       if (typeof clientListeners !== 'object' || clientListeners === null)
@@ -129,14 +130,16 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
         if (fn) events.on(name as EventName, fn as never);
       }
     }
-    middleware = [...config.middleware.map(forUserMiddleware), ...defaultMiddleware(internals)];
+    builtIn = defaultChain(internals, send, handOut);
+    middleware = [...config.middleware.map(forUserMiddleware), ...builtIn.middleware];
   } catch (e) {
     // A transport made here for a client that cannot be built must not keep its pool.
     if (options.transport === undefined) void transport.close?.().catch(() => {});
     throw e;
   }
-  const send = transportSender(transport);
   const chain = compose(middleware, send);
+  // Without user middleware, most requests take the default chain in one continuation.
+  const lane = config.middleware.length === 0 ? builtIn.lane : null;
   const requestConfig: ResolvedClientOptions =
     internals.requestHeaders === config.headers ? config : Object.freeze({ ...config, headers: internals.requestHeaders });
 
@@ -161,8 +164,8 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
       const ctx: ExchangeContext = { options, signal, events: events.dispatcher(options.on), transport, state: {} };
       // A foreign Request's body: its length, where the platform hides it (see settle-body.ts).
       if (input instanceof Request)
-        return withSettledLength(request).then((settled) => chain(settled, ctx).then((raw) => handOut(raw, settled, options)));
-      return chain(request, ctx).then((raw) => handOut(raw, request, options));
+        return withSettledLength(request).then((settled) => chain(settled, ctx).then((raw) => handOut(raw, settled, ctx)));
+      return lane?.(request, ctx) ?? chain(request, ctx).then((raw) => handOut(raw, request, ctx));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -210,10 +213,10 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
 }
 
 /** The chain's response as the caller gets it (and `throwHttpErrors`). */
-function handOut(raw: Response, request: Request, options: ResolvedOptions): FerryResponse {
+function handOut(raw: Response, request: Request, ctx: ExchangeContext): FerryResponse {
   const res = raw instanceof FerryResponse ? raw : deriveResponse(raw, { request });
   noteChainConsumer(res);
-  if (options.throwHttpErrors && !res.ok) {
+  if (ctx.options.throwHttpErrors && !res.ok) {
     throw new HTTPStatusError(
       `${res.request?.method ?? request.method} ${scrubUrl(res.url || request.url)}: HTTP ${res.status} ${res.statusText}`.trimEnd(),
       res,

@@ -17,6 +17,11 @@ import type { Middleware } from '../middleware.js';
 import { deriveResponse } from '../response.js';
 import { sourceOfInit } from '../response-sources.js';
 
+/** True when the request has no integrity metadata, or the platform checks it itself. */
+export function integrityIdle(ctx: Parameters<Middleware>[2]): boolean {
+  return ctx.options.fetchInit?.integrity === undefined || ctx.transport.capabilities.integrity === true;
+}
+
 /**
  * Verifies the response body against `ctx.options.fetchInit.integrity` where the transport
  * does not.
@@ -55,9 +60,8 @@ export function integrity(): Middleware {
     return deriveResponse(response, { body: sourceOfInit(bytes as Uint8Array<ArrayBuffer>).source });
   };
   return (request, next, ctx) => {
-    const metadata = ctx.options.fetchInit?.integrity;
-    if (metadata === undefined || ctx.transport.capabilities.integrity === true) return next(request, ctx);
-    const items = parseIntegrity(metadata);
+    if (integrityIdle(ctx)) return next(request, ctx);
+    const items = parseIntegrity(ctx.options.fetchInit?.integrity as string);
     return items.length === 0 ? next(request, ctx) : run(request, next, ctx, items);
   };
 }

@@ -64,23 +64,17 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
- * The retry middleware, driven by `ctx.options.retry` (`retry: 0` or `false` turns it off).
- * Each retry emits `beforeRetry(request, { attempt, error | response, delay })` first;
- * a retried response's body is discarded, which frees its connection.
- * @example
- * const client = createClient({ retry: { limit: 3, statusCodes: [503] } });
- * client.on('beforeRetry', (req, { attempt, delay }) => console.log(req.url, attempt, delay));
+ * The attempts after the first: `first` says what to do after it. `next` is the chain below
+ * the retry middleware.
  */
-export function retry(): Middleware {
-  // After the first attempt, in the common case (a response not to retry), a continuation
-  // and no async frame: the retry loop below runs only when there is something to retry.
-  const retryLoop = async (
-    request: Request,
-    body: RequestBody | null,
-    first: RetryInfo,
-    next: Parameters<Middleware>[1],
-    ctx: Parameters<Middleware>[2],
-  ): Promise<Response> => {
+function retryLoop(
+  request: Request,
+  body: RequestBody | null,
+  first: RetryInfo,
+  next: Parameters<Middleware>[1],
+  ctx: Parameters<Middleware>[2],
+): Promise<Response> {
+  return (async () => {
     const r = ctx.options.retry;
     let current = request;
     let info = first;
@@ -103,10 +97,60 @@ export function retry(): Middleware {
       }
       info = again;
     }
-  };
+  })();
+}
+
+/** Whether the retry middleware acts on this request (else it hands it on untouched). */
+export function retryApplies(request: Request, ctx: Parameters<Middleware>[2]): boolean {
+  const r = ctx.options.retry;
+  if (r.limit === 0 || !r.methods.has(request.method)) return false;
+  const body = requestParts(request).body;
+  return body === null || body.replay !== null;
+}
+
+/**
+ * Internal: the retry middleware after its first attempt (see chain.ts): the response to give
+ * on, or the promise of the retries. `body` is the request's body as it was before sending
+ * (the transport may consume a real Request's stream; the source stays replayable), `next`
+ * the chain below the retry middleware.
+ */
+export function afterFirstAttempt(
+  response: Response,
+  request: Request,
+  body: RequestBody | null,
+  next: Parameters<Middleware>[1],
+  ctx: Parameters<Middleware>[2],
+): Response | Promise<Response> {
+  const info = retryInfo({ response }, 1, ctx.options.retry, ctx);
+  return info === null ? response : retryLoop(request, body, info, next, ctx);
+}
+
+/** Internal: as `afterFirstAttempt`, for a first attempt that failed with `error` (rethrown when not retried). */
+export function afterFirstFailure(
+  error: unknown,
+  request: Request,
+  body: RequestBody | null,
+  next: Parameters<Middleware>[1],
+  ctx: Parameters<Middleware>[2],
+): Promise<Response> {
+  const info = retryInfo({ error }, 1, ctx.options.retry, ctx);
+  if (info === null) throw error;
+  return retryLoop(request, body, info, next, ctx);
+}
+
+/**
+ * The retry middleware, driven by `ctx.options.retry` (`retry: 0` or `false` turns it off).
+ * Each retry emits `beforeRetry(request, { attempt, error | response, delay })` first;
+ * a retried response's body is discarded, which frees its connection.
+ * @example
+ * const client = createClient({ retry: { limit: 3, statusCodes: [503] } });
+ * client.on('beforeRetry', (req, { attempt, delay }) => console.log(req.url, attempt, delay));
+ */
+export function retry(): Middleware {
+  // After the first attempt, in the common case (a response not to retry), a continuation
+  // and no async frame: the retry loop runs only when there is something to retry.
   const run: Middleware = (request, next, ctx) => {
     const body = requestParts(request).body;
-    if (body !== null && body.replay === null) return next(request, ctx);
     let sent: Promise<Response>;
     try {
       sent = next(request, ctx);
@@ -115,22 +159,12 @@ export function retry(): Middleware {
       sent = Promise.reject(error);
     }
     return sent.then(
-      (response) => {
-        const info = retryInfo({ response }, 1, ctx.options.retry, ctx);
-        return info === null ? response : retryLoop(request, body, info, next, ctx);
-      },
-      (error: unknown) => {
-        const info = retryInfo({ error }, 1, ctx.options.retry, ctx);
-        if (info === null) throw error;
-        return retryLoop(request, body, info, next, ctx);
-      },
+      (response) => afterFirstAttempt(response, request, body, next, ctx),
+      (error: unknown) => afterFirstFailure(error, request, body, next, ctx),
     );
   };
   // The idle path is not async: no extra promise or microtask per request.
-  return (request, next, ctx) => {
-    const r = ctx.options.retry;
-    return r.limit !== 0 && r.methods.has(request.method) ? run(request, next, ctx) : next(request, ctx);
-  };
+  return (request, next, ctx) => (retryApplies(request, ctx) ? run(request, next, ctx) : next(request, ctx));
 }
 
 type Outcome = { readonly response: Response } | { readonly error: unknown };
