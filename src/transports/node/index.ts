@@ -16,6 +16,11 @@ export type {
 } from './node-options.js';
 export { createNodeTransport, type NodeTransport } from './transport.js';
 
+/** JSON bodies as pooled Buffers: off the JS heap while in flight, sent by undici as they are. */
+function encodeText(text: string): Uint8Array {
+  return Buffer.from(text);
+}
+
 /** Makes the Node transport from a client's `node` options. */
 export function nodeTransportFor(options: ClientOptions): ReturnType<typeof createNodeTransport> {
   return createNodeTransport((options.node ?? {}) as NodeTransportOptions);
@@ -29,7 +34,8 @@ export function nodeTransportFor(options: ClientOptions): ReturnType<typeof crea
  */
 export const createClient: (options?: ClientOptions) => Client = withDefaultTransport(nodeTransportFor, {
   createJar: () => new CookieJar(),
+  encodeText,
 });
 
 /** A drop-in fetch on the Node transport, with fetch's defaults (no cookie jar). */
-export const fetch: FerryFetch = createDefaultFetch(nodeTransportFor);
+export const fetch: FerryFetch = createDefaultFetch(nodeTransportFor, { encodeText });
