@@ -115,7 +115,7 @@ async function* fromSyncIterable(it: Iterable<Uint8Array>): AsyncGenerator<Uint8
  *
  * A JSON body stays alive with its request until the response: as a string on the JS heap,
  * where every young-generation GC meanwhile copies it, or as bytes off it. The Node entry
- * passes a pooled `Buffer.from` (small bodies share Node's pool; TextEncoder would make an
+ * makes a pooled Node Buffer (small bodies share Node's pool; TextEncoder would make an
  * ArrayBuffer per body, which costs the GC more than it saves); undici sends a Buffer as it
  * is, where it would encode a string itself. Measured on the benchmark's D (1 KiB JSON,
  * concurrency 50, Node 24): 1 KiB less alive per in-flight request, and the ratio to

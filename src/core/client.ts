@@ -70,7 +70,7 @@ export interface ClientDefaults {
   readonly cookies?: boolean;
   /** Makes the jar for `cookies: true`. */
   readonly createJar?: () => CookieJar;
-  /** Turns a `json` body's text into bytes (the Node entry: a pooled `Buffer.from`; see `bodyFromJson`). */
+  /** Turns a `json` body's text into bytes (the Node entry: a pooled Node Buffer; see `bodyFromJson`). */
   readonly encodeText?: (text: string) => Uint8Array;
 }
 

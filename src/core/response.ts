@@ -1,11 +1,8 @@
 /**
  * FerryResponse: a `Response` subclass (`instanceof Response` holds) that is cheap to make.
  * Its headers and body stream materialise only when touched; `text()`, `json()` and
- * `arrayBuffer()` read the transport's body directly when nothing took the stream.
- *
- * Every member of `Response` is FerryResponse's own, and its constructor does not run the
- * platform's (see `ResponseBase`, docs/decisions/0010): the platform's internal slots would
- * hold an empty 200 response that only platform code reads.
+ * `arrayBuffer()` read the transport's body directly when nothing took the stream. Every
+ * member of `Response` is its own; the platform's constructor never runs (see `ResponseBase`).
  * @module
  */
 import { describe, StreamConsumedError } from './errors.js';
@@ -48,14 +45,10 @@ const decoder = new TextDecoder();
 const completeResolved: Promise<Completeness> = Promise.resolve('complete');
 
 /**
- * `Response`'s prototype without `Response`'s constructor. The platform constructor built an
- * empty 200 response in internal slots that none of FerryResponse's members read, and cost
- * more than everything else ferry does per response (Node 24: 4 µs a response under load,
- * A/B on the benchmark 0.81/0.84 → 0.89/0.89 without it). Platform code that reads those
- * slots instead of the members (`Response.prototype.text.call(res)`, a `Deno.serve` or
- * `Bun.serve` handler's return value, `cache.put`, `respondWith`) now throws a TypeError
- * instead of silently sending or storing an empty 200: give it `new Response(res.body, res)`.
- * Statics (`FerryResponse.json()` …) are Response's.
+ * `Response`'s prototype and statics without its constructor, whose slots (an empty 200 none
+ * of FerryResponse's members read) cost ~4 µs a response on Node 24. Platform code reading
+ * them (a `Deno.serve` handler's result, `cache.put` …) now throws instead of sending an
+ * empty 200: give it `new Response(res.body, res)`. See docs/decisions/0010.
  */
 const ResponseBase = function Response() {} as unknown as typeof Response;
 ResponseBase.prototype = Response.prototype;
