@@ -142,8 +142,8 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
 
   /**
    * One call. Not an async function: what stays alive while the server answers is copied by
-   * every young-generation GC meanwhile, and a continuation holding the request and its
-   * options is smaller than an async frame (with `prepared` in it).
+   * every young-generation GC meanwhile, and the lane's one continuation (or the chain's and a
+   * small one for `handOut`) is less than an async frame.
    */
   function run(input: RequestInfo | URL, init: FerryInit | undefined, method?: string): Promise<FerryResponse> {
     try {
