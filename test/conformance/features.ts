@@ -4,7 +4,9 @@
  * the built transport (`dist/transports/<runtime>/index.js`) and prints one JSON line per
  * scenario; the host asserts on them.
  */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -89,6 +91,46 @@ export async function runScenarios(
     out.set(r.label, r);
   }
   return out;
+}
+
+/** fetch's per-request fields a fetch-based transport must hand its platform (issue 8). */
+export const fetchInitFields = {
+  credentials: 'include',
+  cache: 'no-store',
+  priority: 'high',
+  referrerPolicy: 'no-referrer',
+  keepalive: true,
+} as const;
+
+/**
+ * The fetch-init scenarios every fetch-based runtime runs against `startEchoServer`'s asset:
+ * the fields with a good integrity, none, and a wrong integrity (see `checkFetchInit`).
+ */
+export function fetchInitScenarios(server: { readonly url: string; readonly asset: string }): Scenario[] {
+  const assetUrl = `${server.url}/asset`;
+  const good = `sha256-${createHash('sha256').update(server.asset).digest('base64')}`;
+  const bad = `sha256-${createHash('sha256').update('tampered').digest('base64')}`;
+  return [
+    { label: 'fields', transport: {}, url: assetUrl, init: { ...fetchInitFields, integrity: good }, spy: true },
+    { label: 'none', transport: {}, url: assetUrl, spy: true },
+    { label: 'mismatch', transport: {}, url: assetUrl, init: { integrity: bad } },
+  ];
+}
+
+/** Asserts `fetchInitScenarios`' outcomes; returns a getter for the other labels. */
+export function checkFetchInit(results: Map<string, ScenarioResult>, asset: string): (label: string) => ScenarioResult {
+  const get = (label: string): ScenarioResult => {
+    const r = results.get(label);
+    assert.ok(r, `a result for ${label}`);
+    return r;
+  };
+  assert.equal(get('fields').status, 200, JSON.stringify(get('fields')));
+  assert.equal(get('fields').body, asset);
+  assert.deepEqual(get('fields').seen, [fetchInitFields], 'every field set, never integrity');
+  assert.deepEqual(get('none').seen, [{}], 'nothing set: nothing passed');
+  assert.equal(get('mismatch').error?.code, 'ERR_INTEGRITY', JSON.stringify(get('mismatch')));
+  assert.equal(get('mismatch').error?.name, 'IntegrityError');
+  return get;
 }
 
 /** An HTTP server answering `via <Via header or 'direct'>`, on 127.0.0.1:0 or a unix socket. */
