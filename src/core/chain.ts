@@ -15,11 +15,11 @@
  */
 import type { ClientInternals } from './client.js';
 import type { ExchangeContext } from './context.js';
-import { events, processedEvents } from './middleware/events.js';
+import { events, processedEvents, processedEventsIdle } from './middleware/events.js';
 import { type AfterHops, type FailedHops, hopSteps } from './middleware/hop-steps.js';
 import { integrity, integrityIdle } from './middleware/integrity.js';
 import { afterFirstAttempt, afterFirstFailure, retry, retryApplies } from './middleware/retry.js';
-import { hopTimeouts, timeout } from './middleware/timeout.js';
+import { hopTimeouts, timeout, totalTimeoutIdle } from './middleware/timeout.js';
 import { compose, type Middleware, type Next } from './middleware.js';
 import type { FerryResponse } from './response.js';
 
@@ -59,7 +59,7 @@ export function defaultChain(client: ClientInternals, send: Next, handOut: HandO
   return {
     middleware,
     lane(request, ctx) {
-      if (ctx.events.has('dataProcessed') || ctx.options.timeout?.total || !integrityIdle(ctx)) return null;
+      if (!processedEventsIdle(ctx) || !totalTimeoutIdle(ctx) || !integrityIdle(ctx)) return null;
       const retrying = retryApplies(request, ctx);
       return hop.fast(request, belowHop, ctx, retrying ? retried : plain, retrying ? failed : undefined) as Promise<FerryResponse> | null;
     },

@@ -156,10 +156,25 @@ export function cookieSteps(internals: ClientInternals): CookieSteps {
     return jar === undefined ? res : stored(res, request, jar);
   };
 
+  // `credentials: 'omit'` keeps the jar out of this request both ways, as fetch keeps the
+  // browser's; per-request `cookies` are the caller's own header and still go out.
+  const jarOf = (ctx: ExchangeContext): CookieJar | undefined =>
+    !capable || ctx.options.fetchInit?.credentials === 'omit' ? undefined : clientJar;
+
+  const idle = (ctx: ExchangeContext): CookieJar | undefined | null => {
+    if (ctx.options.cookies !== undefined) return null;
+    const jar = jarOf(ctx);
+    return jar === undefined || isEmpty?.() === true ? jar : null;
+  };
+
   const middleware: Middleware = (request, next, ctx) => {
+    // Nothing to add (no jar or an empty one, no per-request cookies: the common case): a
+    // continuation instead of an async frame stores what the response sets.
+    const idleJar = idle(ctx);
+    if (idleJar !== null)
+      return idleJar === undefined ? next(request, ctx) : next(request, ctx).then((res) => stored(res, request, idleJar));
     const extra = ctx.options.cookies;
-    if (!capable) {
-      if (extra === undefined) return next(request, ctx);
+    if (!capable)
       return Promise.reject(
         new CapabilityError(
           transportName,
@@ -168,21 +183,7 @@ export function cookieSteps(internals: ClientInternals): CookieSteps {
           { request },
         ),
       );
-    }
-    // `credentials: 'omit'` keeps the jar out of this request both ways, as fetch keeps the
-    // browser's; per-request `cookies` are the caller's own header and still go out.
-    const jar = ctx.options.fetchInit?.credentials === 'omit' ? undefined : clientJar;
-    if (jar === undefined) return extra === undefined ? next(request, ctx) : withCookies(request, next, ctx, jar, extra);
-    // An empty jar and no per-request cookies (the common case): nothing to add, and a
-    // continuation instead of an async frame stores what the response sets.
-    if (extra === undefined && isEmpty !== null && isEmpty()) return next(request, ctx).then((res) => stored(res, request, jar));
-    return withCookies(request, next, ctx, jar, extra);
-  };
-
-  const idle = (ctx: ExchangeContext): CookieJar | undefined | null => {
-    if (ctx.options.cookies !== undefined) return null;
-    const jar = !capable || ctx.options.fetchInit?.credentials === 'omit' ? undefined : clientJar;
-    return jar === undefined || isEmpty?.() === true ? jar : null;
+    return withCookies(request, next, ctx, jarOf(ctx), extra);
   };
 
   return { middleware, idle, stored };

@@ -194,7 +194,12 @@ export function processedEvents(): Middleware {
     return withProcessedEvents(response, ctx.events);
   };
   // The idle path is not async: no extra promise or microtask per request.
-  return (request, next, ctx) => (ctx.events.has('dataProcessed') ? run(request, next, ctx) : next(request, ctx));
+  return (request, next, ctx) => (processedEventsIdle(ctx) ? next(request, ctx) : run(request, next, ctx));
+}
+
+/** True when nobody listens for `dataProcessed` (`processedEvents()` hands the request on untouched). */
+export function processedEventsIdle(ctx: ExchangeContext): boolean {
+  return !ctx.events.has('dataProcessed');
 }
 
 /**

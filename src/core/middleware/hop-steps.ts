@@ -15,7 +15,7 @@ import { auth } from '../auth/middleware.js';
 import type { RequestBody } from '../body.js';
 import type { ClientInternals } from '../client.js';
 import type { ExchangeContext } from '../context.js';
-import { compose, type Middleware, type Next } from '../middleware.js';
+import { compose, type Middleware, type Next, nextAsPromise } from '../middleware.js';
 import { requestParts } from '../request.js';
 import { cookieSteps } from './cookies.js';
 import { decompressSteps } from './decompress.js';
@@ -87,14 +87,8 @@ export function hopSteps(internals: ClientInternals): HopSteps {
     const below = composed(next).below;
     const sentBody = requestParts(request).body;
     const out = decompress.before(request);
-    let sent: Promise<Response>;
-    try {
-      sent = next(out, ctx);
-    } catch (error) {
-      sent = Promise.reject(error);
-    }
     const failed = fail && ((error: unknown) => fail(error, request, sentBody, ctx));
-    return sent.then((res) => {
+    return nextAsPromise(next, out, ctx).then((res) => {
       let kept: Response | Promise<Response>;
       try {
         const decoded = decompress.after(res, out, ctx);

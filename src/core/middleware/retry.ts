@@ -8,7 +8,7 @@
 
 import type { RequestBody } from '../body.js';
 import type { RetryInfo } from '../events.js';
-import type { Middleware } from '../middleware.js';
+import { type Middleware, nextAsPromise } from '../middleware.js';
 import type { ResolvedRetry } from '../options.js';
 import { derive, requestParts } from '../request.js';
 import { discardBody, responseHeader } from '../response.js';
@@ -67,37 +67,35 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * The attempts after the first: `first` says what to do after it. `next` is the chain below
  * the retry middleware.
  */
-function retryLoop(
+async function retryLoop(
   request: Request,
   body: RequestBody | null,
   first: RetryInfo,
   next: Parameters<Middleware>[1],
   ctx: Parameters<Middleware>[2],
 ): Promise<Response> {
-  return (async () => {
-    const r = ctx.options.retry;
-    let current = request;
-    let info = first;
-    for (let attempt = 2; ; attempt++) {
-      if (ctx.events.has('beforeRetry')) ctx.events.emit('beforeRetry', current, info);
-      await sleep(info.delay, ctx.signal);
-      // From the body as it was before sending: the transport may have consumed the stream of
-      // the Request it was given, the replayable source is intact.
-      current = derive(request, { body: body === null ? null : (body.replay?.() ?? body) });
-      let outcome: Outcome;
-      try {
-        outcome = { response: await next(current, ctx) };
-      } catch (error) {
-        outcome = { error };
-      }
-      const again = retryInfo(outcome, attempt, r, ctx);
-      if (again === null) {
-        if ('error' in outcome) throw outcome.error;
-        return outcome.response;
-      }
-      info = again;
+  const r = ctx.options.retry;
+  let current = request;
+  let info = first;
+  for (let attempt = 2; ; attempt++) {
+    if (ctx.events.has('beforeRetry')) ctx.events.emit('beforeRetry', current, info);
+    await sleep(info.delay, ctx.signal);
+    // From the body as it was before sending: the transport may have consumed the stream of
+    // the Request it was given, the replayable source is intact.
+    current = derive(request, { body: body === null ? null : (body.replay?.() ?? body) });
+    let outcome: Outcome;
+    try {
+      outcome = { response: await next(current, ctx) };
+    } catch (error) {
+      outcome = { error };
     }
-  })();
+    const again = retryInfo(outcome, attempt, r, ctx);
+    if (again === null) {
+      if ('error' in outcome) throw outcome.error;
+      return outcome.response;
+    }
+    info = again;
+  }
 }
 
 /** Whether the retry middleware acts on this request (else it hands it on untouched). */
@@ -151,14 +149,8 @@ export function retry(): Middleware {
   // and no async frame: the retry loop runs only when there is something to retry.
   const run: Middleware = (request, next, ctx) => {
     const body = requestParts(request).body;
-    let sent: Promise<Response>;
-    try {
-      sent = next(request, ctx);
-    } catch (error) {
-      // A middleware or transport below that throws instead of rejecting is retried alike.
-      sent = Promise.reject(error);
-    }
-    return sent.then(
+    // A middleware or transport below that throws instead of rejecting is retried alike.
+    return nextAsPromise(next, request, ctx).then(
       (response) => afterFirstAttempt(response, request, body, next, ctx),
       (error: unknown) => afterFirstFailure(error, request, body, next, ctx),
     );

@@ -105,7 +105,12 @@ export function timeout(): Middleware {
     return deriveResponse(response, { body: watchBody(source, { signal: l.controller.signal, done: l.release }) });
   };
   // The idle path is not async: no extra promise or microtask per request.
-  return (request, next, ctx) => (ctx.options.timeout?.total ? run(request, next, ctx) : next(request, ctx));
+  return (request, next, ctx) => (totalTimeoutIdle(ctx) ? next(request, ctx) : run(request, next, ctx));
+}
+
+/** True when the request has no total timeout (the `timeout()` middleware hands it on untouched). */
+export function totalTimeoutIdle(ctx: ExchangeContext): boolean {
+  return !ctx.options.timeout?.total;
 }
 
 function handled(ctx: ExchangeContext, phase: TimeoutPhase): boolean {
