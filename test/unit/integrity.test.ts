@@ -140,36 +140,30 @@ describe('integrity() in the default chain (transport without native SRI)', () =
     assert.equal(await (await client.get(url, { integrity: sri('sha256', 'other') })).text(), body);
   });
 
-  test('an abort while the body is verified rejects with the reason', async () => {
-    const controller = new AbortController();
-    const transport = inlineTransport(
+  /** A transport whose body sends a little, then waits until the exchange is aborted. */
+  const stalling = (started?: () => void) =>
+    inlineTransport(
       (_req, ctx) =>
         new Response(
           new ReadableStream({
             start(c) {
               c.enqueue(new TextEncoder().encode('partial'));
               ctx.signal?.addEventListener('abort', () => c.error(ctx.signal?.reason));
-              setTimeout(() => controller.abort(new Error('stop')), 10);
+              started?.();
             },
           }),
         ),
     );
+
+  test('an abort while the body is verified rejects with the reason', async () => {
+    const controller = new AbortController();
+    const transport = stalling(() => setTimeout(() => controller.abort(new Error('stop')), 10));
     const client = createClient({ transport, cookies: false });
     await assert.rejects(client.get(url, { integrity: sri('sha256'), signal: controller.signal }), /stop/);
   });
 
   test('the total timeout covers the verification read', async () => {
-    const transport = inlineTransport(
-      (_req, ctx) =>
-        new Response(
-          new ReadableStream({
-            start(c) {
-              c.enqueue(new TextEncoder().encode('partial'));
-              ctx.signal?.addEventListener('abort', () => c.error(ctx.signal?.reason));
-            },
-          }),
-        ),
-    );
+    const transport = stalling();
     const client = createClient({ transport, cookies: false });
     await assert.rejects(
       client.get(url, { integrity: sri('sha256'), timeout: 50 }),
