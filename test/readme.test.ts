@@ -67,7 +67,8 @@ const packageModules: Record<string, string> = {
   ferry: 'src/index.node.ts',
   'ferry/node': 'src/transports/node/index.ts',
   'ferry/mock': 'src/transports/mock/index.ts',
-  'ferry/core': 'src/core/index.ts',
+  'ferry/core': 'src/index.core.ts',
+  'ferry/transport': 'src/core/kit.ts',
   'ferry/browser': 'src/transports/browser/index.ts',
   'ferry/sync': 'src/sync/index.ts',
   'ferry/deno': 'src/transports/deno/index.ts',
@@ -269,12 +270,12 @@ test('the options tables list every option in the code', () => {
   };
   const client = table('client');
   for (const k of [
-    ...interfaceKeys('src/core/option-types.ts', 'SharedOptions'),
-    ...interfaceKeys('src/core/option-types.ts', 'ClientOptions'),
+    ...interfaceKeys('src/core/types.ts', 'SharedOptions'),
+    ...interfaceKeys('src/core/types.ts', 'ClientOptions'),
   ])
     assert.ok(client.has(k), `client option ${k} is documented`);
   const request = table('request');
-  for (const k of interfaceKeys('src/core/option-types.ts', 'FerryRequestOptions'))
+  for (const k of interfaceKeys('src/core/types.ts', 'FerryRequestOptions'))
     assert.ok(request.has(k) || client.has(k), `request option ${k} is documented`);
   const transports: [string, string, string][] = [
     ['node', 'src/transports/node/node-options.ts', 'NodeTransportOptions'],
@@ -341,7 +342,7 @@ test('the error tree lists every error class with its code', () => {
   const block = checked.find((b) => b.kind === 'errors');
   assert.ok(block);
   const documented = new Map([...block.lines.join('\n').matchAll(/(\w+Error)\s+(ERR_\w+)/g)].map((m) => [m[1], m[2]]));
-  const source = readFileSync(join(root, 'src/core/errors.ts'), 'utf8');
+  const source = readFileSync(join(root, 'src/core/util/errors.ts'), 'utf8');
   const tree = source.slice(0, source.indexOf('*/'));
   const inCode = new Map([...tree.matchAll(/(\w+Error)\s+(ERR_\w+)/g)].map((m) => [m[1], m[2]]));
   assert.deepEqual(documented, inCode);

@@ -2,7 +2,7 @@
  * The error the sync client throws for a response body over `maxBodyBytes`.
  * @module
  */
-import { FerryError, type FerryErrorInit } from '../core/index.js';
+import { FerryError, type FerryErrorInit } from '../core/kit.js';
 
 /**
  * A response body was larger than the sync client's `maxBodyBytes`; it was not read further

@@ -2,7 +2,7 @@
  * @module ferry/sync (browser build) — a sync client cannot exist in a browser: blocking the
  * main thread is forbidden and there are no worker threads to block on.
  */
-import { CapabilityError } from '../core/index.js';
+import { CapabilityError } from '../core/kit.js';
 
 /**
  * Always throws CapabilityError: the sync client needs Node, Deno or Bun.

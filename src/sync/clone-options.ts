@@ -5,7 +5,7 @@
  * the worker. URL, URLSearchParams, Headers, FormData and File are carried over as data.
  * @module
  */
-import { InvalidOptionError } from '../core/index.js';
+import { InvalidOptionError } from '../core/kit.js';
 
 const hint = 'build it in a setup module (createSyncClient({ setup })) whose createOptions() runs in the worker';
 

@@ -5,8 +5,8 @@
  * with the async client.
  * @module
  */
-import * as core from '../core/index.js';
-import { describe, FerryError, FerryResponse } from '../core/index.js';
+import * as core from '../core/kit.js';
+import { describe, FerryError, FerryResponse } from '../core/kit.js';
 import { BodyTooLargeError } from './body-too-large.js';
 import type { WireError, WireRequest, WireResponse } from './protocol.js';
 

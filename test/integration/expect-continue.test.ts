@@ -3,15 +3,8 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import { type TestContext, test } from 'node:test';
-import {
-  CapabilityError,
-  createClient as createCoreClient,
-  deriveRequest,
-  headerList,
-  type Middleware,
-  TimeoutError,
-  TLSError,
-} from '../../src/core/index.js';
+import { CapabilityError, createClient as createCoreClient, type Middleware, TimeoutError, TLSError } from '../../src/core/index.js';
+import { deriveRequest, headerList } from '../../src/core/kit.js';
 import { createClient } from '../../src/transports/node/index.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 import { startNginx } from '../helpers/nginx.js';

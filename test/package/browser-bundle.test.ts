@@ -87,7 +87,7 @@ test('dist/index.js bundles for the browser without Node polyfills', async () =>
 });
 
 test("tough-cookie reaches the browser bundle only with a jar of the user's own", async () => {
-  for (const entry of ['index.js', 'core/index.js', 'transports/browser/index.js']) {
+  for (const entry of ['index.js', 'index.core.js', 'transports/browser/index.js']) {
     const { bare } = graph(join(dist, entry));
     assert.ok(!bare.has('tough-cookie'), `dist/${entry} imports tough-cookie`);
   }
@@ -96,7 +96,7 @@ test("tough-cookie reaches the browser bundle only with a jar of the user's own"
     assert.ok(graph(join(dist, entry)).bare.has('tough-cookie'), entry);
 
   const plain = await bundle("export { createClient, fetch } from './index.js';", true);
-  const core = await bundle("export { createClient } from './core/index.js';", true);
+  const core = await bundle("export { createClient } from './index.core.js';", true);
   const withJar = await bundle("export { createClient, fetch } from './index.js'; export { CookieJar } from 'tough-cookie';", true);
   for (const marker of toughCookieMarkers) {
     assert.ok(withJar.text.includes(marker), `the marker '${marker}' is still in tough-cookie (else this test proves nothing)`);

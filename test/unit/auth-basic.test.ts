@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  type AuthScheme,
-  auth,
-  basicAuth,
-  bearer,
-  createClient,
-  createRequest,
-  deriveRequest,
-  InvalidOptionError,
-} from '../../src/core/index.js';
+import { type AuthScheme, basicAuth, bearer, createClient, InvalidOptionError } from '../../src/core/index.js';
+import { auth, createRequest, deriveRequest } from '../../src/core/kit.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 const seen = () => inlineTransport((req) => new Response(req.headers.get('authorization') ?? 'none'));

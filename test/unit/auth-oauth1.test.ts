@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formPairs } from '../../src/core/auth/oauth1-sign.js';
-import { AuthError, createClient, InvalidOptionError, oauth1, oauthEncode, signatureBaseString } from '../../src/core/index.js';
+import { AuthError, createClient, InvalidOptionError, oauth1 } from '../../src/core/index.js';
+import { oauthEncode, signatureBaseString } from '../../src/core/kit.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 describe('RFC 5849 vectors', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import busboy from 'busboy';
-import { bodyFromJson, createClient, requestParts, utf8Length } from '../../src/core/index.js';
+import { createClient } from '../../src/core/index.js';
+import { bodyFromJson, requestParts, utf8Length } from '../../src/core/kit.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 function capture() {

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CookieJar } from 'tough-cookie';
-import {
-  CapabilityError,
-  createClient as createCoreClient,
-  createDefaultFetch,
-  InvalidOptionError,
-  withDefaultTransport,
-} from '../../src/core/index.js';
+import { CapabilityError, createClient as createCoreClient, InvalidOptionError } from '../../src/core/index.js';
+import { createDefaultFetch, withDefaultTransport } from '../../src/core/kit.js';
 import { createClient as createBrowserEntryClient } from '../../src/index.js';
 // `ferry` on Node: its createClient injects the jar factory (core alone makes no jar).
 import { createClient } from '../../src/index.node.js';

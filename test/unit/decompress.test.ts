@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import zlib from 'node:zlib';
-import {
-  acceptEncodingFor,
-  createClient,
-  type Decoder,
-  DecodingError,
-  FerryResponse,
-  type ResponseSource,
-  ResponseTruncatedError,
-  webDecoders,
-} from '../../src/core/index.js';
+import { createClient, DecodingError, FerryResponse, ResponseTruncatedError } from '../../src/core/index.js';
+import { acceptEncodingFor, type Decoder, type ResponseSource, webDecoders } from '../../src/core/kit.js';
 import { nodeDecoders, zstdFactory } from '../../src/transports/node/decoders.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as ferry from '../../src/core/index.js';
+import * as ferry from '../../src/core/kit.js';
 
 const { FerryError, TransportError, TimeoutError, InvalidOptionError, CapabilityError, isFerryError, scrubUrl, describe: say } = ferry;
 

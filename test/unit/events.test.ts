@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createClient, FerryResponse, type Progress, requestParts } from '../../src/core/index.js';
+import { createClient, FerryResponse, type Progress } from '../../src/core/index.js';
+import { requestParts } from '../../src/core/kit.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 const enc = new TextEncoder();

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createClient, type ExchangeContext, InvalidOptionError, resolveFetchInit } from '../../src/core/index.js';
+import { createClient, type ExchangeContext, InvalidOptionError } from '../../src/core/index.js';
+import { resolveFetchInit } from '../../src/core/kit.js';
 import { createBrowserTransport } from '../../src/transports/browser/index.js';
 import { createBunTransport } from '../../src/transports/bun/index.js';
 import { createDenoTransport } from '../../src/transports/deno/index.js';

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { createClient, IntegrityError, isFerryError, matchIntegrity, parseIntegrity } from '../../src/core/index.js';
+import { createClient, IntegrityError, isFerryError } from '../../src/core/index.js';
+import { matchIntegrity, parseIntegrity } from '../../src/core/kit.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 const body = 'integrity body';

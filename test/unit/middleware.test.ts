@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compose, createClient, deriveRequest, type Middleware, type Next } from '../../src/core/index.js';
+import { createClient, type Middleware, type Next } from '../../src/core/index.js';
+import { compose, deriveRequest } from '../../src/core/kit.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 test('compose runs the array outermost first', async () => {

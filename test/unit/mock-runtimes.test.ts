@@ -35,7 +35,7 @@ describe('mock transport in other runtimes', { concurrency: 2 }, () => {
     test(name, (t) => {
       const bin = join(root, 'runtimes/node_modules/.bin', name);
       if (!existsSync(bin)) {
-        const reason = `${name} is not installed in runtimes/ (npm ci --prefix runtimes)`;
+        const reason = `${name} is not installed in runtimes/ (npm install: its prepare script installs runtimes/)`;
         if (process.env.CI) throw new Error(`required runtime missing under CI: ${reason}`);
         console.log(`# skipping: ${reason}`);
         t.skip(reason);

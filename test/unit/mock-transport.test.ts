@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { delay, graphql, HttpResponse, http, passthrough } from 'msw';
-import { createClient, InvalidOptionError, isFerryError, responseSetCookies, TransportError } from '../../src/core/index.js';
+import { createClient, InvalidOptionError, isFerryError, TransportError } from '../../src/core/index.js';
+import { responseSetCookies } from '../../src/core/kit.js';
 import { createMockTransport } from '../../src/transports/mock/index.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 

@@ -6,9 +6,9 @@ import {
   isFerryError,
   RedirectError,
   type RedirectPolicy,
-  requestParts,
   TooManyRedirectsError,
 } from '../../src/core/index.js';
+import { requestParts } from '../../src/core/kit.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 type Handler = (url: URL, request: Request) => Response | Promise<Response>;

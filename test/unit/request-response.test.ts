@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { FerryResponse } from '../../src/core/index.js';
 import {
   bodyFromInput,
   createRequest,
   deriveRequest,
   deriveResponse,
   FerryRequest,
-  FerryResponse,
   lazyRequests,
   requestParts,
   responseHeader,
   responseSetCookies,
-} from '../../src/core/index.js';
+} from '../../src/core/kit.js';
 
 const url = new URL('http://127.0.0.1:9/path?q=1');
 

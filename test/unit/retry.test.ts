@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConnectError, createClient, InvalidOptionError, type RetryInfo, TransportError } from '../../src/core/index.js';
-import { parseRetryAfter } from '../../src/core/middleware/retry.js';
-import { resolveClientOptions } from '../../src/core/options.js';
+import { resolveClientOptions } from '../../src/core/options/resolve.js';
+import { parseRetryAfter } from '../../src/core/steps/retry.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 const fast = { backoff: () => 1 };

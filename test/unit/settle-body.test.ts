@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RequestBody } from '../../src/core/body.js';
-import { settleStreamBody } from '../../src/core/settle-body.js';
+import type { RequestBody } from '../../src/core/message/body.js';
+import { settleStreamBody } from '../../src/core/message/settle-body.js';
 
 const enc = new TextEncoder();
 const streamBody = (source: ReadableStream<Uint8Array>): RequestBody => ({ source, length: null, type: null, replay: null });

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  createClient,
-  deriveResponse,
-  FerryResponse,
-  type Middleware,
-  type ResponseSource,
-  StreamConsumedError,
-} from '../../src/core/index.js';
+import { createClient, FerryResponse, type Middleware, StreamConsumedError } from '../../src/core/index.js';
+import { deriveResponse, type ResponseSource } from '../../src/core/kit.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 
 const readers = ['text', 'json', 'arrayBuffer', 'bytes', 'blob', 'formData'] as const;

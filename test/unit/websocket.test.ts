@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CapabilityError, createClient, FerryWebSocket, InvalidOptionError, webSocketFeed } from '../../src/core/index.js';
+import { CapabilityError, createClient, FerryWebSocket, InvalidOptionError } from '../../src/core/index.js';
+import { webSocketFeed } from '../../src/core/kit.js';
 import { createBrowserTransport } from '../../src/transports/browser/index.js';
 import { inlineTransport } from '../helpers/inline-transport.js';
 

@@ -2,10 +2,12 @@
  * HTTP Basic authentication (RFC 7617), UTF-8 safe.
  * @module
  */
-import { InvalidOptionError } from '../errors.js';
-import { markReadsRequestParts } from '../transport.js';
-import { toBase64, withHeader } from './headers.js';
-import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
+import { markReadsRequestParts } from '../message/publish.js';
+import type { AuthFlow, AuthScheme } from '../types.js';
+import { toBase64 } from '../util/encoding.js';
+import { InvalidOptionError } from '../util/errors.js';
+import { type SchemeScope, scopeOrigins } from './scheme.js';
+import { withHeader } from './with-header.js';
 
 /**
  * The `Authorization` value for `user`/`pass`: `Basic base64(utf8(user:pass))`.

@@ -2,10 +2,11 @@
  * Bearer tokens (RFC 6750), fixed or produced per hop.
  * @module
  */
-import { AuthError, describe, InvalidOptionError } from '../errors.js';
-import { markReadsRequestParts } from '../transport.js';
-import { withHeader } from './headers.js';
-import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
+import { markReadsRequestParts } from '../message/publish.js';
+import type { AuthFlow, AuthScheme } from '../types.js';
+import { AuthError, describe, InvalidOptionError } from '../util/errors.js';
+import { type SchemeScope, scopeOrigins } from './scheme.js';
+import { withHeader } from './with-header.js';
 
 /** A token, or a function giving one (sync or async), called for every hop. */
 export type TokenSource = string | (() => string | Promise<string>);

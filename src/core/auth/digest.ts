@@ -3,16 +3,18 @@
  * RFC 2617 (MD5, MD5-sess, the legacy form without qop).
  * @module
  */
-import { streamOfBody } from '../body.js';
-import { InvalidOptionError } from '../errors.js';
-import { derive, requestParts } from '../request.js';
-import { responseHeader } from '../response.js';
-import { markReadsRequestParts } from '../transport.js';
+import { streamOfBody } from '../message/body.js';
+import { markReadsRequestParts } from '../message/publish.js';
+import { derive, requestParts } from '../message/request-parts.js';
+import { responseHeader } from '../message/response-parts.js';
+import type { AuthFlow, AuthScheme } from '../types.js';
+import { randomBytes, toHex } from '../util/encoding.js';
+import { InvalidOptionError } from '../util/errors.js';
 import { type Challenge, parseChallenges } from './challenge.js';
-import { randomBytes, toHex, withHeader } from './headers.js';
 import { md5 } from './md5.js';
-import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
+import { type SchemeScope, scopeOrigins } from './scheme.js';
 import { sha512t256 } from './sha512-256.js';
+import { withHeader } from './with-header.js';
 
 type Hash = (data: Uint8Array) => Promise<Uint8Array>;
 

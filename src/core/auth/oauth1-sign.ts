@@ -3,7 +3,7 @@
  * string and the four signature methods, on WebCrypto.
  * @module
  */
-import { toBase64 } from './headers.js';
+import { toBase64 } from '../util/encoding.js';
 
 /** The signature methods ferry implements. */
 export type OAuth1SignatureMethod = 'HMAC-SHA1' | 'HMAC-SHA256' | 'PLAINTEXT' | 'RSA-SHA1';

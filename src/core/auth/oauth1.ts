@@ -4,14 +4,15 @@
  * Every hop is signed afresh (new nonce and timestamp, the hop's own URL and method).
  * @module
  */
-import { bodyFromInput, streamOfBody } from '../body.js';
-import { AuthError, describe, InvalidOptionError } from '../errors.js';
-import { headerValue } from '../headers.js';
-import { derive, headerList, requestParts } from '../request.js';
-import { markReadsRequestParts } from '../transport.js';
-import { randomBytes, toHex } from './headers.js';
+import { bodyFromInput, streamOfBody } from '../message/body.js';
+import { markReadsRequestParts } from '../message/publish.js';
+import { derive, headerList, requestParts } from '../message/request-parts.js';
+import type { AuthFlow, AuthScheme } from '../types.js';
+import { randomBytes, toHex } from '../util/encoding.js';
+import { AuthError, describe, InvalidOptionError } from '../util/errors.js';
+import { headerValue } from '../util/headers.js';
 import { createSigner, formPairs, importRsaSha1Key, type OAuth1SignatureMethod, oauthEncode, signatureBaseString } from './oauth1-sign.js';
-import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
+import { type SchemeScope, scopeOrigins } from './scheme.js';
 
 export type { OAuth1SignatureMethod } from './oauth1-sign.js';
 

@@ -3,12 +3,12 @@
  * below `auth`, its JSON answer turned into a token or an `AuthError` with the OAuth `error`.
  * @module
  */
-import { bodyFromInput } from '../body.js';
-import type { ExchangeContext } from '../context.js';
-import { AuthError, describe } from '../errors.js';
-import { makeRequest } from '../request.js';
-import { discardBody } from '../response.js';
-import { sendBelowAuth } from './middleware.js';
+import { bodyFromInput } from '../message/body.js';
+import { makeRequest } from '../message/request.js';
+import { discardBody } from '../message/response-parts.js';
+import type { ExchangeContext } from '../types.js';
+import { AuthError, describe } from '../util/errors.js';
+import { sendBelowAuth } from './scheme.js';
 
 /** A token as ferry keeps it. */
 export interface OAuth2Token {

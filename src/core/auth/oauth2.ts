@@ -6,14 +6,14 @@
  * a token share one token request (single flight).
  * @module
  */
-import type { ExchangeContext } from '../context.js';
-import { AuthError, describe, InvalidOptionError } from '../errors.js';
-import { responseHeader } from '../response.js';
-import { markReadsRequestParts } from '../transport.js';
+import { markReadsRequestParts } from '../message/publish.js';
+import { responseHeader } from '../message/response-parts.js';
+import type { AuthFlow, AuthScheme, ExchangeContext } from '../types.js';
+import { AuthError, describe, InvalidOptionError } from '../util/errors.js';
 import { parseChallenges } from './challenge.js';
-import { withHeader } from './headers.js';
 import { type ClientAuthMethod, type OAuth2Token, requestToken, type TokenEndpoint } from './oauth2-token.js';
-import { type AuthFlow, type AuthScheme, type SchemeScope, scopeOrigins } from './scheme.js';
+import { type SchemeScope, scopeOrigins } from './scheme.js';
+import { withHeader } from './with-header.js';
 
 export type { ClientAuthMethod, OAuth2Token } from './oauth2-token.js';
 

@@ -2,7 +2,7 @@
  * PKCE (RFC 7636) and the authorization request of the authorization-code grant.
  * @module
  */
-import { randomBytes } from './headers.js';
+import { randomBytes } from '../util/encoding.js';
 
 function base64url(bytes: Uint8Array): string {
   let bin = '';

@@ -1,29 +1,28 @@
 /**
- * The auth scheme contract: httpx-style flows driven by one `auth()` middleware.
+ * The auth scheme contract (`AuthScheme` in types.ts): httpx-style flows driven by one
+ * `auth()` step, and what schemes share.
  * @module
  */
-import type { ExchangeContext } from '../context.js';
-import { InvalidOptionError } from '../errors.js';
+import { transportSender } from '../message/publish.js';
+import type { ExchangeContext, Next } from '../types.js';
+import { InvalidOptionError } from '../util/errors.js';
+
+/** ctx.state key under which the auth step leaves the chain below it (see `sendBelowAuth`). */
+export const belowAuthKey = 'ferry.auth.next';
 
 /**
- * An authentication flow for one hop: yield the request to send, receive its response, and
- * yield a follow-up (challenge → answer) or return. The middleware sends each yielded request
- * and hands back the response; the last response is the hop's result.
+ * Sends a request through the chain below the auth step (decompression, events, the
+ * transport): what a scheme uses for its own requests (OAuth2 token requests), so the
+ * client's transport, proxies and TLS policy apply. Outside the step it falls back to the
+ * transport.
+ * @example
+ * async *flow(request, ctx) {
+ *   const res = await sendBelowAuth(ctx)(createRequest({ url, method: 'POST', headers, body }), { ...ctx, state: {} });
+ * }
  */
-export type AuthFlow = AsyncGenerator<Request, void, Response>;
-
-/** An auth scheme (basic, digest, bearer, OAuth1, OAuth2 …). */
-export interface AuthScheme {
-  /** 'basic' | 'digest' | 'bearer' | 'oauth1' | 'oauth2' | a custom name. */
-  readonly scheme: string;
-  /** True when the flow may resend the request body (the body must then be replayable). */
-  readonly requiresBody?: boolean;
-  /**
-   * Origins (`scheme://host:port`) the credentials also apply to, besides the origin of the
-   * request they were given for. A hop to any other origin is sent without them.
-   */
-  readonly origins?: readonly string[];
-  flow(request: Request, ctx: ExchangeContext): AuthFlow;
+export function sendBelowAuth(ctx: ExchangeContext): Next {
+  const next = ctx.state[belowAuthKey];
+  return typeof next === 'function' ? (next as Next) : (request, c) => transportSender(c.transport)(request, c);
 }
 
 /** Options every built-in scheme takes. */

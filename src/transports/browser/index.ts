@@ -1,14 +1,8 @@
 /**
  * @module ferry/browser — the browser transport (globalThis.fetch).
  */
-import {
-  type Client,
-  type ClientOptions,
-  createDefaultFetch,
-  type FerryFetch,
-  nodeOptionsFor,
-  withDefaultTransport,
-} from '../../core/index.js';
+import type { Client, ClientOptions, FerryFetch } from '../../core/index.js';
+import { createDefaultFetch, nodeOptionsFor, withDefaultTransport } from '../../core/kit.js';
 import { createBrowserTransport } from './transport.js';
 
 export { type BrowserTransportOptions, createBrowserTransport } from './transport.js';

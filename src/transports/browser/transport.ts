@@ -26,7 +26,7 @@ import {
   streamOfBody,
   type Transport,
   TransportError,
-} from '../../core/index.js';
+} from '../../core/kit.js';
 
 /** Options of `createBrowserTransport()`. */
 export interface BrowserTransportOptions {

@@ -2,14 +2,8 @@
  * @module ferry/bun — the Bun transport (Bun's fetch with `decompress: false`, proxy, tls, unix).
  */
 import { CookieJar } from 'tough-cookie';
-import {
-  type Client,
-  type ClientOptions,
-  createDefaultFetch,
-  type FerryFetch,
-  nodeOptionsFor,
-  withDefaultTransport,
-} from '../../core/index.js';
+import type { Client, ClientOptions, FerryFetch } from '../../core/index.js';
+import { createDefaultFetch, nodeOptionsFor, withDefaultTransport } from '../../core/kit.js';
 import { type BunTransportOptions, createBunTransport } from './transport.js';
 
 export { type BunTlsOptions, type BunTransportOptions, createBunTransport } from './transport.js';

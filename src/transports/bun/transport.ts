@@ -28,7 +28,7 @@ import {
   TLSError,
   type Transport,
   TransportError,
-} from '../../core/index.js';
+} from '../../core/kit.js';
 
 /** TLS settings of the Bun transport. */
 export interface BunTlsOptions {

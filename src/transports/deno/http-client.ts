@@ -4,7 +4,7 @@
  * this file typechecks without Deno's types.
  * @module
  */
-import { CapabilityError, InvalidOptionError } from '../../core/index.js';
+import { CapabilityError, InvalidOptionError } from '../../core/kit.js';
 
 /** The part of `Deno.HttpClient` ferry uses. */
 export interface DenoHttpClient {

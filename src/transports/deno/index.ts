@@ -2,14 +2,8 @@
  * @module ferry/deno — the Deno transport (Deno's fetch + Deno.createHttpClient).
  */
 import { CookieJar } from 'tough-cookie';
-import {
-  type Client,
-  type ClientOptions,
-  createDefaultFetch,
-  type FerryFetch,
-  nodeOptionsFor,
-  withDefaultTransport,
-} from '../../core/index.js';
+import type { Client, ClientOptions, FerryFetch } from '../../core/index.js';
+import { createDefaultFetch, nodeOptionsFor, withDefaultTransport } from '../../core/kit.js';
 import { createDenoTransport, type DenoTransportOptions } from './transport.js';
 
 export type { DenoHttpClient, DenoTlsOptions } from './http-client.js';

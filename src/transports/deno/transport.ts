@@ -5,7 +5,7 @@
  *
  * Decoding: Deno decodes a lone gzip or br itself (it cannot be told not to, except by asking
  * for `identity`) and keeps their Content-Encoding and Content-Length; deflate, x-gzip, zstd
- * and stacked codings arrive raw. So `rawBody` is false (ferry's decompress middleware steps
+ * and stacked codings arrive raw. So `rawBody` is false (ferry's decompress step steps
  * aside) and this transport finishes the platform's job: it removes what Deno decoded from
  * the headers (counting those bytes against `maxDecompressedBytes`) and runs core's
  * `decompress()` over the rest, with the web decoders plus brotli from Deno's
@@ -16,13 +16,11 @@ import {
   applyFetchInit,
   type Capabilities,
   CapabilityError,
-  type ClientInternals,
   ConnectError,
   type Decoder,
   DecodingError,
   decompress,
   describe,
-  EventRegistry,
   type FetchExchange as Exchange,
   type ExchangeContext,
   FerryResponse,
@@ -37,7 +35,8 @@ import {
   TLSError,
   type Transport,
   TransportError,
-} from '../../core/index.js';
+  webDecoders,
+} from '../../core/kit.js';
 import { type DenoHttpClient, type DenoTlsOptions, denoGlobal, httpClientOptions } from './http-client.js';
 
 /** Options of `createDenoTransport()`. */
@@ -231,15 +230,7 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
   }
 
   // Core's decompress() over the raw exchange decodes what Deno left encoded.
-  const raw: Transport = { name: 'deno', capabilities: { ...capabilities, rawBody: true }, decoders: brotli(), send: exchange };
-  const internals: ClientInternals = {
-    transport: raw,
-    config: { decoders: {}, headers: [] } as unknown as ClientInternals['config'],
-    events: new EventRegistry(),
-    jar: undefined,
-    requestHeaders: [],
-  };
-  const decoding = decompress(internals);
+  const decoding = decompress({ decoders: { ...webDecoders(), ...brotli() } });
   const send = (request: Request, ctx: ExchangeContext): Promise<Response> => decoding(request, exchange, ctx);
 
   return markReadsRequestParts({

@@ -3,7 +3,7 @@
  * request into the plain `Request` a handler receives.
  * @module
  */
-import { type ExchangeContext, requestParts, streamOfBody } from '../../core/index.js';
+import { type ExchangeContext, requestParts, streamOfBody } from '../../core/kit.js';
 
 /** One request the mock transport saw, for assertions. */
 export interface RecordedRequest {

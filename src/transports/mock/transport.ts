@@ -18,7 +18,7 @@ import {
   type Transport,
   TransportError,
   type WebSocketConnectOptions,
-} from '../../core/index.js';
+} from '../../core/kit.js';
 import { handlerRequest, type RecordedRequest, recordRequest } from './record.js';
 import { connectMockWebSocket, type MswWebSocketHandler } from './websocket.js';
 

@@ -15,7 +15,7 @@ import {
   type WebSocketConnectOptions,
   type WebSocketMessage,
   webSocketFeed,
-} from '../../core/index.js';
+} from '../../core/kit.js';
 
 /** An msw WebSocket handler (what `ws.link(url).addEventListener('connection', fn)` returns). */
 export interface MswWebSocketHandler {

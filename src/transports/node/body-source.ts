@@ -4,7 +4,7 @@
  * pauses the socket); a response dropped unread releases its connection when collected.
  * @module
  */
-import type { Completeness, ResponseSource } from '../../core/index.js';
+import type { Completeness, ResponseSource } from '../../core/kit.js';
 import { mapError } from './map-error.js';
 
 /** The part of undici's BodyReadable ferry uses. */

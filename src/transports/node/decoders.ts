@@ -7,7 +7,7 @@
  */
 import type { Duplex } from 'node:stream';
 import zlib from 'node:zlib';
-import { type Decoder, deflateDecoder } from '../../core/index.js';
+import { type Decoder, deflateDecoder } from '../../core/kit.js';
 
 type Make = () => Duplex;
 

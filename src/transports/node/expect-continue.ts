@@ -11,7 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import { text as readText } from 'node:stream/consumers';
-import { describe, type ExchangeContext, FerryResponse, type RequestBody, type RequestParts, TimeoutError } from '../../core/index.js';
+import { describe, type ExchangeContext, FerryResponse, type RequestBody, type RequestParts, TimeoutError } from '../../core/kit.js';
 import { bodySource, isCloseDelimited, type UndiciBody } from './body-source.js';
 import { mapError } from './map-error.js';
 

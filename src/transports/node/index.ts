@@ -2,7 +2,8 @@
  * @module ferry/node — the Node transport (undici): pools, proxies (HTTP, CONNECT, SOCKS5, env), TLS policy, unix sockets, HTTP/2, streaming both ways, typed errors.
  */
 import { CookieJar } from 'tough-cookie';
-import { type Client, type ClientOptions, createDefaultFetch, type FerryFetch, withDefaultTransport } from '../../core/index.js';
+import type { Client, ClientOptions, FerryFetch } from '../../core/index.js';
+import { createDefaultFetch, withDefaultTransport } from '../../core/kit.js';
 import type { NodeTransportOptions } from './node-options.js';
 import { createNodeTransport } from './transport.js';
 

@@ -11,7 +11,7 @@ import {
   TimeoutError,
   TLSError,
   TransportError,
-} from '../../core/index.js';
+} from '../../core/kit.js';
 import { ProxyFailure } from './http-tunnel.js';
 
 const connectCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENOENT']);

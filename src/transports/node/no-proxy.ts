@@ -2,7 +2,7 @@
  * Proxy choice: the `proxy` option, the proxy environment variables and NO_PROXY matching.
  * @module
  */
-import { InvalidOptionError } from '../../core/index.js';
+import { InvalidOptionError } from '../../core/kit.js';
 import type { NodeProxyOption } from './node-options.js';
 
 interface NoProxyEntry {

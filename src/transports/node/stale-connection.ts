@@ -5,7 +5,7 @@
  * @module
  */
 import type { Socket } from 'node:net';
-import type { RequestBody } from '../../core/index.js';
+import type { RequestBody } from '../../core/kit.js';
 
 const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const socketCodes = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Dispatcher } from 'undici';
-import type { TimeoutPhase } from '../../core/index.js';
+import type { TimeoutPhase } from '../../core/kit.js';
 
 /** The phases the Node transport enforces itself (its `capabilities.timeouts`). */
 export const nodeTimeoutPhases: readonly TimeoutPhase[] = Object.freeze(['connect'] as TimeoutPhase[]);

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
-import { InvalidOptionError } from '../../core/index.js';
+import { InvalidOptionError } from '../../core/kit.js';
 import type { NodeTlsOptions, NodeTlsPolicy } from './node-options.js';
 
 type Pem = string | Uint8Array | readonly (string | Uint8Array)[];

@@ -16,7 +16,7 @@ import {
   type RequestParts,
   requestParts,
   type Transport,
-} from '../../core/index.js';
+} from '../../core/kit.js';
 import { bodySource, isCloseDelimited, type UndiciBody } from './body-source.js';
 import { nodeDecoders } from './decoders.js';
 import { createDispatchers, type Dispatchers, type Route } from './dispatchers.js';

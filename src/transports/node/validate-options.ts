@@ -3,7 +3,7 @@
  * `InvalidOptionError` naming the option (`node.connections` …), never a late socket error.
  * @module
  */
-import { InvalidOptionError } from '../../core/index.js';
+import { InvalidOptionError } from '../../core/kit.js';
 import type { NodeTransportOptions } from './node-options.js';
 
 function fail(option: string, what: string): never {

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { describe, ProxyError } from '../../core/index.js';
+import { describe, ProxyError } from '../../core/kit.js';
 import { httpTunnel, ProxyFailure } from './http-tunnel.js';
 import { proxyChooser } from './no-proxy.js';
 import type { NodeTransportOptions } from './node-options.js';

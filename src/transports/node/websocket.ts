@@ -18,7 +18,7 @@ import {
   WebSocketError,
   webSocketFeed,
   wsURLOf,
-} from '../../core/index.js';
+} from '../../core/kit.js';
 import { mapError } from './map-error.js';
 
 /** How the socket is reached: an agent or connection factory (proxy, unix socket) and TLS options. */

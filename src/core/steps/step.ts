@@ -1,0 +1,168 @@
+/**
+ * Steps: how every built-in feature is written once. A step is a `Middleware` (it can be
+ * called and composed like any) made from parts: an `idle` predicate, the `work` it does for
+ * a request it does not leave idle, and what it does with the response (`after`) or the
+ * failure (`failed`) of a request it left idle. The compiled chain (chain/compile.ts) runs a
+ * row of idle steps as one: it sends the request on as it is and applies their hooks,
+ * innermost first, in one continuation. Calling a step directly does the same for a row of
+ * one. Why a continuation and not an async frame per step: docs/decisions/0010.
+ * @module
+ */
+import type { RequestBody } from '../message/body.js';
+import { markReadsRequestParts, takesLazyRequests } from '../message/publish.js';
+import { requestParts } from '../message/request-parts.js';
+import type { ExchangeContext, Middleware, Next, Step, StepAfter, StepFailed } from '../types.js';
+import type { HeaderList } from '../util/headers.js';
+
+/** What `defineStep` builds a step from. */
+export interface StepParts {
+  /** The step's name (its function's `name`, as stack traces and `docs/architecture.md` show it). */
+  readonly name: string;
+  /** True when the step hands this request on as it is. Default: always (a step that only looks at responses). */
+  readonly idle?: (request: Request, ctx: ExchangeContext) => boolean;
+  /** What the step does with a request it does not leave idle (required with `idle`). */
+  readonly work?: Middleware;
+  /** The response side of an idle request. */
+  readonly after?: StepAfter;
+  /** The failure side of an idle request (absent: the failure goes on up). */
+  readonly failed?: StepFailed;
+  /** Headers the step adds where a request lacks them (see `Step.headers`). */
+  readonly headers?: HeaderList;
+}
+
+const always = (): boolean => true;
+
+/**
+ * Makes a step. Its hooks receive ferry's lazy requests (they read them through
+ * `requestParts()`), so the step is marked as such (see `markReadsRequestParts`).
+ * @example
+ * // Stamps a header the request lacks; leaves requests that have it alone.
+ * const stamp = defineStep({
+ *   name: 'stamp',
+ *   idle: (request) => headerValue(headerList(request), 'x-stamp') !== null,
+ *   work: (request, next, ctx) => next(deriveRequest(request, { headers: [...headerList(request), ['x-stamp', '1']] }), ctx),
+ * });
+ */
+export function defineStep(parts: StepParts): Step {
+  const { work, after, failed } = parts;
+  if (parts.idle !== undefined && work === undefined)
+    throw new TypeError(`step ${parts.name}: an idle predicate needs work for the requests it does not leave idle`);
+  const idle = work === undefined ? always : (parts.idle ?? always);
+  let row: readonly Step[] = [];
+  const step = Object.assign(
+    (request: Request, next: Next, ctx: ExchangeContext): Promise<Response> => {
+      if (work !== undefined && !idle(request, ctx)) return work(request, next, ctx);
+      return sendRow(row, [next], 0, 1, request, ctx, next);
+    },
+    { idle, work, after, failed, headers: parts.headers },
+  ) as Step;
+  Object.defineProperty(step, 'name', { value: parts.name });
+  row = [step];
+  return markReadsRequestParts(step);
+}
+
+/** Whether `m` is a step the chain may skip through (one made by `defineStep`, or alike). */
+export function isStep(m: Middleware): m is Step {
+  return typeof (m as Partial<Step>).idle === 'function' && takesLazyRequests(m);
+}
+
+/**
+ * Sends `request` on below a row of idle steps `row[lo..hi)` through `below`, and applies
+ * their hooks in one continuation. `nexts[i]` is what step `i` sends through again (the chain
+ * below it). Without hooks in the row, the promise below is handed on as it is.
+ */
+export function sendRow(
+  row: readonly Step[],
+  nexts: readonly Next[],
+  lo: number,
+  hi: number,
+  request: Request,
+  ctx: ExchangeContext,
+  below: Next,
+): Promise<Response> {
+  let hooked = false;
+  for (let i = lo; i < hi && !hooked; i++) hooked = (row[i] as Step).after !== undefined || (row[i] as Step).failed !== undefined;
+  // The body as it is handed on: a transport may consume a real Request's stream, the source
+  // stays replayable (a redirect or a retry sends it again).
+  const body = hooked ? requestParts(request).body : null;
+  let sent: Promise<Response>;
+  try {
+    sent = below(request, ctx);
+  } catch (error) {
+    sent = Promise.reject(error);
+  }
+  return hooked ? continueRow(sent, row, nexts, lo, hi - 1, request, body, ctx) : sent;
+}
+
+/** Applies the hooks of `row[lo..hi]` (innermost first) to what `sent` settles with. */
+function continueRow(
+  sent: Promise<Response>,
+  row: readonly Step[],
+  nexts: readonly Next[],
+  lo: number,
+  hi: number,
+  request: Request,
+  body: RequestBody | null,
+  ctx: ExchangeContext,
+): Promise<Response> {
+  let recovers = false;
+  for (let i = lo; i <= hi && !recovers; i++) recovers = (row[i] as Step).failed !== undefined;
+  return sent.then(
+    (response) => afterRow(row, nexts, lo, hi, response, request, body, ctx),
+    recovers ? (error: unknown) => failedRow(row, nexts, lo, hi, error, request, body, ctx) : undefined,
+  );
+}
+
+function afterRow(
+  row: readonly Step[],
+  nexts: readonly Next[],
+  lo: number,
+  hi: number,
+  response: Response,
+  request: Request,
+  body: RequestBody | null,
+  ctx: ExchangeContext,
+): Response | Promise<Response> {
+  let res = response;
+  for (let i = hi; i >= lo; i--) {
+    const after = (row[i] as Step).after;
+    if (after === undefined) continue;
+    let out: Response | Promise<Response>;
+    try {
+      out = after(res, request, body, ctx, nexts[i] as Next);
+    } catch (error) {
+      return failedRow(row, nexts, lo, i - 1, error, request, body, ctx);
+    }
+    if (out instanceof Promise) return continueRow(out, row, nexts, lo, i - 1, request, body, ctx);
+    res = out;
+  }
+  return res;
+}
+
+function failedRow(
+  row: readonly Step[],
+  nexts: readonly Next[],
+  lo: number,
+  hi: number,
+  error: unknown,
+  request: Request,
+  body: RequestBody | null,
+  ctx: ExchangeContext,
+): Response | Promise<Response> {
+  let reason = error;
+  for (let i = hi; i >= lo; i--) {
+    const failed = (row[i] as Step).failed;
+    if (failed === undefined) continue;
+    let out: Response | Promise<Response>;
+    try {
+      out = failed(reason, request, body, ctx, nexts[i] as Next);
+    } catch (e) {
+      reason = e;
+      continue;
+    }
+    return out instanceof Promise
+      ? continueRow(out, row, nexts, lo, i - 1, request, body, ctx)
+      : afterRow(row, nexts, lo, i - 1, out, request, body, ctx);
+  }
+  throw reason;
+}
