@@ -135,6 +135,12 @@ export interface Step extends Middleware {
   readonly idle: (request: Request, ctx: ExchangeContext) => boolean;
   /** What the step does with a request it does not leave idle; undefined when it leaves every one idle. */
   readonly work: Middleware | undefined;
+  /**
+   * Whether the hooks (`after`, `failed`) have anything to do for this idle request (cheap; no
+   * side effects); undefined: always. A row whose steps do not watch a request costs nothing
+   * for it on the way back.
+   */
+  readonly watches: ((request: Request, ctx: ExchangeContext) => boolean) | undefined;
   /** The response side of an idle request, or undefined when it leaves the response alone. */
   readonly after: StepAfter | undefined;
   /** The failure side of an idle request, or undefined when it rethrows. */

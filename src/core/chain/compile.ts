@@ -7,7 +7,7 @@
  * below it keep their fast path.
  * @module
  */
-import { isStep, sendRow } from '../steps/step.js';
+import { isStep, maxRow, sendRow, watchMask } from '../steps/step.js';
 import type { Middleware, Next, Step } from '../types.js';
 
 /**
@@ -25,14 +25,16 @@ export function compile(middleware: readonly Middleware[], last: Next): Next {
   const nexts: Next[] = new Array(n);
   // throughs[i]: a request through middleware i as not idle (its work), or `last` for i = n.
   const throughs: Next[] = new Array(n + 1);
+  // links[i]: the chain from i on (what `compile` returns for i = 0).
+  const links: Next[] = new Array(n + 1);
   throughs[n] = last;
-  let below = last;
+  links[n] = last;
   for (let k = n - 1; k >= 0; k--) {
-    nexts[k] = below;
+    nexts[k] = links[k + 1] as Next;
     throughs[k] = through(k);
-    below = link(k);
+    links[k] = link(k);
   }
-  return below;
+  return links[0] as Next;
 
   /** Sends a request through `middleware[i]` (not idle here) with the chain below it. */
   function through(i: number): Next {
@@ -42,18 +44,22 @@ export function compile(middleware: readonly Middleware[], last: Next): Next {
     return (request, ctx) => work(request, next, ctx);
   }
 
-  /** The chain from `k` on. */
+  /** The chain from `k` on: the row of steps idle for a request, then the first with work. */
   function link(k: number): Next {
     const own = throughs[k] as Next;
     if (steps[k] === null) return own;
+    const end = Math.min(n, k + maxRow);
     return (request, ctx) => {
+      let mask = 0;
       let j = k;
-      for (; j < n; j++) {
+      for (; j < end; j++) {
         const s = steps[j] as Step | null;
         if (s === null || !s.idle(request, ctx)) break;
+        mask |= watchMask(s, j - k, request, ctx);
       }
       if (j === k) return own(request, ctx);
-      return sendRow(row, nexts, k, j, request, ctx, throughs[j] as Next);
+      // A row as long as a mask is wide goes on as a row of its own.
+      return sendRow(row, nexts, k, j, mask, request, ctx, (j === end && j < n ? links[j] : throughs[j]) as Next);
     };
   }
 }

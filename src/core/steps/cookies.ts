@@ -133,9 +133,7 @@ export function cookies(jar?: CookieJar): Step {
         );
       return withCookies(request, next, ctx);
     },
-    after(res, request, _body, ctx) {
-      const own = jarOf(ctx);
-      return own === undefined ? res : stored(res, request, own);
-    },
+    watches: (_request, ctx) => jarOf(ctx) !== undefined,
+    after: (res, request, _body, ctx) => stored(res, request, jarOf(ctx) as CookieJar),
   });
 }

@@ -120,7 +120,7 @@ export function decompress(options: DecompressOptions = {}): Step {
   const accept = acceptEncodingFor(decoders);
   const decoded = (res: Response, out: Request, ctx: ExchangeContext): Response => {
     const encoding = responseHeader(res, 'content-encoding');
-    if (encoding === null || !ctx.options.decompress) return res;
+    if (encoding === null || !ctx.options.decompress) return res; // (work: decompress: false)
     if (noBody(requestParts(out).method, res.status) || responseHeader(res, 'content-length') === '0') return res;
     const codings = encoding
       .toLowerCase()
@@ -148,8 +148,9 @@ export function decompress(options: DecompressOptions = {}): Step {
   };
 
   const after = (res: Response, request: Request, _body: unknown, ctx: ExchangeContext): Response => decoded(res, request, ctx);
+  const watches = (_request: Request, ctx: ExchangeContext): boolean => ctx.options.decompress;
   // Nothing to advertise (x-gzip or identity only): decode what comes anyway.
-  if (accept === '') return defineStep({ name: 'decompress', after });
+  if (accept === '') return defineStep({ name: 'decompress', watches, after });
 
   // The last header list looked at, and whether it has Accept-Encoding: a client's requests
   // share its default list.
@@ -176,6 +177,7 @@ export function decompress(options: DecompressOptions = {}): Step {
       const out = derive(request, { headers: [...list, ['accept-encoding', accept]], body: parts.body });
       return next(out, ctx).then((res) => decoded(res, out, ctx));
     },
+    watches,
     after,
   });
 }

@@ -188,7 +188,8 @@ export function events(): Step {
 export function processedEvents(): Step {
   return defineStep({
     name: 'processedEvents',
-    after: (response, _request, _body, ctx) => (ctx.events.has('dataProcessed') ? withProcessedEvents(response, ctx.events) : response),
+    watches: (_request, ctx) => ctx.events.has('dataProcessed'),
+    after: (response, _request, _body, ctx) => withProcessedEvents(response, ctx.events),
   });
 }
 

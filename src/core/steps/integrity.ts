@@ -13,15 +13,10 @@
  */
 import { deriveResponse } from '../message/response-parts.js';
 import { sourceOfInit } from '../message/response-sources.js';
-import type { ExchangeContext, Step } from '../types.js';
+import type { Step } from '../types.js';
 import { describe, IntegrityError, isFerryError } from '../util/errors.js';
 import { type IntegrityItem, matchIntegrity, parseIntegrity, strongestIntegrity } from '../util/match-integrity.js';
 import { defineStep } from './step.js';
-
-/** True when the request has no integrity metadata, or the platform checks it itself. */
-function integrityIdle(ctx: ExchangeContext): boolean {
-  return ctx.options.fetchInit?.integrity === undefined || ctx.transport.capabilities.integrity === true;
-}
 
 async function verified(response: Response, request: Request, items: IntegrityItem[]): Promise<Response> {
   const target = (response as { request?: Request }).request ?? request;
@@ -62,8 +57,9 @@ async function verified(response: Response, request: Request, items: IntegrityIt
 export function integrity(): Step {
   return defineStep({
     name: 'integrity',
+    // Only where a request has integrity metadata and the platform does not check it.
+    watches: (_request, ctx) => ctx.options.fetchInit?.integrity !== undefined && ctx.transport.capabilities.integrity !== true,
     after(response, request, _body, ctx) {
-      if (integrityIdle(ctx)) return response;
       const items = parseIntegrity(ctx.options.fetchInit?.integrity as string);
       return items.length === 0 ? response : verified(response, request, items);
     },

@@ -177,7 +177,12 @@ async function follow(
  * res.history.map((r) => [r.status, r.url]); // [[301, 'http://127.0.0.1:8080/old']]
  */
 export function redirects(): Step {
-  return defineStep({ name: 'redirects', after: afterHop });
+  return defineStep({
+    name: 'redirects',
+    // Where the platform follows redirects itself, or the caller wants the 3xx, it comes back as it is.
+    watches: (_request, ctx) => ctx.options.redirect !== 'manual' && ctx.transport.capabilities.manualRedirects,
+    after: afterHop,
+  });
 }
 
 /**
@@ -192,9 +197,7 @@ function afterHop(
   next: Next,
 ): Response | Promise<Response> {
   if (!isRedirect(res.status)) return res;
-  const mode = ctx.options.redirect;
-  if (mode === 'manual' || !ctx.transport.capabilities.manualRedirects) return res;
-  if (mode === 'error') {
+  if (ctx.options.redirect === 'error') {
     discardBody(res);
     throw new RedirectError(describe(`redirect ${res.status} with redirect: 'error'`, request), res, { request });
   }

@@ -7,7 +7,7 @@
  */
 
 import type { RequestBody } from '../message/body.js';
-import { derive } from '../message/request-parts.js';
+import { derive, requestParts } from '../message/request-parts.js';
 import { discardBody, responseHeader } from '../message/response-parts.js';
 import type { ExchangeContext, Next, ResolvedRetry, RetryInfo, Step } from '../types.js';
 import { defineStep } from './step.js';
@@ -97,9 +97,10 @@ async function retryLoop(
 }
 
 /** Whether the retry step acts on this request (else it hands the outcome on untouched). */
-function retryApplies(request: Request, body: RequestBody | null, ctx: ExchangeContext): boolean {
+function retryApplies(request: Request, ctx: ExchangeContext): boolean {
   const r = ctx.options.retry;
   if (r.limit === 0 || !r.methods.has(request.method)) return false;
+  const body = requestParts(request).body;
   return body === null || body.replay !== null;
 }
 
@@ -116,13 +117,13 @@ function retryApplies(request: Request, body: RequestBody | null, ctx: ExchangeC
 export function retry(): Step {
   return defineStep({
     name: 'retry',
+    watches: retryApplies,
     after(response, request, body, ctx, next) {
-      if (!retryApplies(request, body, ctx)) return response;
       const info = retryInfo({ response }, 1, ctx.options.retry, ctx);
       return info === null ? response : retryLoop(request, body, info, next, ctx);
     },
     failed(error, request, body, ctx, next) {
-      const info = retryApplies(request, body, ctx) ? retryInfo({ error }, 1, ctx.options.retry, ctx) : null;
+      const info = retryInfo({ error }, 1, ctx.options.retry, ctx);
       if (info === null) throw error;
       return retryLoop(request, body, info, next, ctx);
     },

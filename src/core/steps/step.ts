@@ -2,10 +2,11 @@
  * Steps: how every built-in feature is written once. A step is a `Middleware` (it can be
  * called and composed like any) made from parts: an `idle` predicate, the `work` it does for
  * a request it does not leave idle, and what it does with the response (`after`) or the
- * failure (`failed`) of a request it left idle. The compiled chain (chain/compile.ts) runs a
- * row of idle steps as one: it sends the request on as it is and applies their hooks,
- * innermost first, in one continuation. Calling a step directly does the same for a row of
- * one. Why a continuation and not an async frame per step: docs/decisions/0010.
+ * failure (`failed`) of a request it left idle, where it `watches` that request. The compiled
+ * chain (chain/compile.ts) runs a row of idle steps as one: it sends the request on as it is
+ * and applies the hooks of the steps that watch it, innermost first, in one continuation.
+ * Calling a step directly does the same for a row of one. Why continuations and not an async
+ * frame per step: docs/decisions/0010.
  * @module
  */
 import type { RequestBody } from '../message/body.js';
@@ -18,10 +19,12 @@ import type { HeaderList } from '../util/headers.js';
 export interface StepParts {
   /** The step's name (its function's `name`, as stack traces and `docs/architecture.md` show it). */
   readonly name: string;
-  /** True when the step hands this request on as it is. Default: always (a step that only looks at responses). */
+  /** True when the step hands this request on as it is. Default: always (a step that only looks at outcomes). */
   readonly idle?: (request: Request, ctx: ExchangeContext) => boolean;
   /** What the step does with a request it does not leave idle (required with `idle`). */
   readonly work?: Middleware;
+  /** Whether `after`/`failed` have anything to do for this idle request. Default: always. */
+  readonly watches?: (request: Request, ctx: ExchangeContext) => boolean;
   /** The response side of an idle request. */
   readonly after?: StepAfter;
   /** The failure side of an idle request (absent: the failure goes on up). */
@@ -33,8 +36,8 @@ export interface StepParts {
 const always = (): boolean => true;
 
 /**
- * Makes a step. Its hooks receive ferry's lazy requests (they read them through
- * `requestParts()`), so the step is marked as such (see `markReadsRequestParts`).
+ * Makes a step. Its predicates and hooks receive ferry's lazy requests (they read them
+ * through `requestParts()`), so the step is marked as such (see `markReadsRequestParts`).
  * @example
  * // Stamps a header the request lacks; leaves requests that have it alone.
  * const stamp = defineStep({
@@ -44,7 +47,7 @@ const always = (): boolean => true;
  * });
  */
 export function defineStep(parts: StepParts): Step {
-  const { work, after, failed } = parts;
+  const { work, watches, after, failed } = parts;
   if (parts.idle !== undefined && work === undefined)
     throw new TypeError(`step ${parts.name}: an idle predicate needs work for the requests it does not leave idle`);
   const idle = work === undefined ? always : (parts.idle ?? always);
@@ -52,9 +55,9 @@ export function defineStep(parts: StepParts): Step {
   const step = Object.assign(
     (request: Request, next: Next, ctx: ExchangeContext): Promise<Response> => {
       if (work !== undefined && !idle(request, ctx)) return work(request, next, ctx);
-      return sendRow(row, [next], 0, 1, request, ctx, next);
+      return sendRow(row, [next], 0, 1, watchMask(step, 0, request, ctx), request, ctx, next);
     },
-    { idle, work, after, failed, headers: parts.headers },
+    { idle, work, watches, after, failed, headers: parts.headers },
   ) as Step;
   Object.defineProperty(step, 'name', { value: parts.name });
   row = [step];
@@ -66,50 +69,60 @@ export function isStep(m: Middleware): m is Step {
   return typeof (m as Partial<Step>).idle === 'function' && takesLazyRequests(m);
 }
 
+/** The longest row one watch mask covers (its bits). */
+export const maxRow = 31;
+
+/** The bit of a row's watch mask for the step `offset` places below the row's top, if it watches `request`. */
+export function watchMask(step: Step, offset: number, request: Request, ctx: ExchangeContext): number {
+  if (step.after === undefined && step.failed === undefined) return 0;
+  return step.watches === undefined || step.watches(request, ctx) ? 1 << offset : 0;
+}
+
 /**
- * Sends `request` on below a row of idle steps `row[lo..hi)` through `below`, and applies
- * their hooks in one continuation. `nexts[i]` is what step `i` sends through again (the chain
- * below it). Without hooks in the row, the promise below is handed on as it is.
+ * Sends `request` on below a row of idle steps `row[lo..hi)` through `below`, and applies the
+ * hooks of those that watch it (bit `i - lo` of `mask`) in one continuation. `nexts[i]` is
+ * what step `i` sends through again (the chain below it). When no step watches, the promise
+ * below is handed on as it is.
  */
 export function sendRow(
   row: readonly Step[],
   nexts: readonly Next[],
   lo: number,
   hi: number,
+  mask: number,
   request: Request,
   ctx: ExchangeContext,
   below: Next,
 ): Promise<Response> {
-  let hooked = false;
-  for (let i = lo; i < hi && !hooked; i++) hooked = (row[i] as Step).after !== undefined || (row[i] as Step).failed !== undefined;
   // The body as it is handed on: a transport may consume a real Request's stream, the source
   // stays replayable (a redirect or a retry sends it again).
-  const body = hooked ? requestParts(request).body : null;
+  const body = mask === 0 ? null : requestParts(request).body;
   let sent: Promise<Response>;
   try {
     sent = below(request, ctx);
   } catch (error) {
     sent = Promise.reject(error);
   }
-  return hooked ? continueRow(sent, row, nexts, lo, hi - 1, request, body, ctx) : sent;
+  return mask === 0 ? sent : continueRow(sent, row, nexts, lo, hi - 1, mask, request, body, ctx);
 }
 
-/** Applies the hooks of `row[lo..hi]` (innermost first) to what `sent` settles with. */
+/** Applies the watching hooks of `row[lo..hi]` (innermost first) to what `sent` settles with. */
 function continueRow(
   sent: Promise<Response>,
   row: readonly Step[],
   nexts: readonly Next[],
   lo: number,
   hi: number,
+  mask: number,
   request: Request,
   body: RequestBody | null,
   ctx: ExchangeContext,
 ): Promise<Response> {
   let recovers = false;
-  for (let i = lo; i <= hi && !recovers; i++) recovers = (row[i] as Step).failed !== undefined;
+  for (let i = lo; i <= hi && !recovers; i++) recovers = (mask >> (i - lo)) & 1 ? (row[i] as Step).failed !== undefined : false;
   return sent.then(
-    (response) => afterRow(row, nexts, lo, hi, response, request, body, ctx),
-    recovers ? (error: unknown) => failedRow(row, nexts, lo, hi, error, request, body, ctx) : undefined,
+    (response) => afterRow(row, nexts, lo, hi, mask, response, request, body, ctx),
+    recovers ? (error: unknown) => failedRow(row, nexts, lo, hi, mask, error, request, body, ctx) : undefined,
   );
 }
 
@@ -118,6 +131,7 @@ function afterRow(
   nexts: readonly Next[],
   lo: number,
   hi: number,
+  mask: number,
   response: Response,
   request: Request,
   body: RequestBody | null,
@@ -126,14 +140,14 @@ function afterRow(
   let res = response;
   for (let i = hi; i >= lo; i--) {
     const after = (row[i] as Step).after;
-    if (after === undefined) continue;
+    if (after === undefined || !((mask >> (i - lo)) & 1)) continue;
     let out: Response | Promise<Response>;
     try {
       out = after(res, request, body, ctx, nexts[i] as Next);
     } catch (error) {
-      return failedRow(row, nexts, lo, i - 1, error, request, body, ctx);
+      return failedRow(row, nexts, lo, i - 1, mask, error, request, body, ctx);
     }
-    if (out instanceof Promise) return continueRow(out, row, nexts, lo, i - 1, request, body, ctx);
+    if (out instanceof Promise) return continueRow(out, row, nexts, lo, i - 1, mask, request, body, ctx);
     res = out;
   }
   return res;
@@ -144,6 +158,7 @@ function failedRow(
   nexts: readonly Next[],
   lo: number,
   hi: number,
+  mask: number,
   error: unknown,
   request: Request,
   body: RequestBody | null,
@@ -152,7 +167,7 @@ function failedRow(
   let reason = error;
   for (let i = hi; i >= lo; i--) {
     const failed = (row[i] as Step).failed;
-    if (failed === undefined) continue;
+    if (failed === undefined || !((mask >> (i - lo)) & 1)) continue;
     let out: Response | Promise<Response>;
     try {
       out = failed(reason, request, body, ctx, nexts[i] as Next);
@@ -161,8 +176,8 @@ function failedRow(
       continue;
     }
     return out instanceof Promise
-      ? continueRow(out, row, nexts, lo, i - 1, request, body, ctx)
-      : afterRow(row, nexts, lo, i - 1, out, request, body, ctx);
+      ? continueRow(out, row, nexts, lo, i - 1, mask, request, body, ctx)
+      : afterRow(row, nexts, lo, i - 1, mask, out, request, body, ctx);
   }
   throw reason;
 }
