@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs node:test over test files (Node 20's --test does not expand globs).
-// Usage: node scripts/run-tests.mjs [dir-or-file ...]   (default: test/)
+// Usage: node scripts/run-tests.mjs [--differential] [dir-or-file ...]   (default: test/)
+// --differential: every client gets one more user middleware, a pass-through (see
+// test/differential/register.mjs); the suite must give the same results as without it.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,8 +20,11 @@ function collect(path, out) {
   return out;
 }
 
-const roots = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const args = process.argv.slice(2);
+const differential = args.includes('--differential');
+const roots = args.filter((a) => !a.startsWith('--'));
+const flags = args.filter((a) => a.startsWith('--') && a !== '--differential');
+if (differential) flags.unshift('--import', './test/differential/register.mjs');
 const files = (roots.length ? roots : ['test']).flatMap((r) => collect(r, []));
 if (files.length === 0) {
   console.error('no test files found');
