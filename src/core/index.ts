@@ -17,14 +17,7 @@ export { type OAuth2Grant, type OAuth2Options, type OAuth2Scheme, oauth2 } from 
 export type { ClientAuthMethod, OAuth2Token } from './auth/oauth2-token.js';
 export { type AuthorizeRequest, type AuthorizeUrlOptions, buildAuthorizeUrl, createPkcePair, type PkcePair } from './auth/pkce.js';
 export type { SchemeScope } from './auth/scheme.js';
-export {
-  type Client,
-  type ClientDefaults,
-  createClient,
-  type FerryFetch,
-  type RequestOptions,
-  type TransportFactory,
-} from './client/client.js';
+export { type Client, createClient, type FerryFetch, type RequestOptions } from './client/client.js';
 export type { BodyInput, FileInput, FilesInput, FormInput } from './message/body.js';
 export { FerryResponse } from './message/response.js';
 export type { Completeness } from './message/response-types.js';
