@@ -24,7 +24,7 @@ export {
 } from './message/body.js';
 export { applyFetchInit, type FetchInitFields, fetchInitKeys, resolveFetchInit } from './message/fetch-init.js';
 export { bodyFailure, type FetchExchange, fetchSource, mappedStream } from './message/fetch-source.js';
-export { markReadsRequestParts, readsRequestParts, takesLazyRequests, transportSender } from './message/publish.js';
+export { markReadsRequestParts, readsRequestParts, takesLazyRequests, transportSender } from './message/reads-request-parts.js';
 export { createRequest, FerryRequest, lazyRequests, type RequestFields } from './message/request.js';
 export {
   deriveRequest,

@@ -88,7 +88,8 @@ test('transports import core through its two surfaces only (core/index, core/kit
         continue;
       }
       const target = relative(src, resolve(file, '..', spec));
-      if (target.startsWith('core/') && target !== 'core/index.js' && target !== 'core/kit.js') problems.push(`${relative(src, file)} reaches into ${target}`);
+      if (target.startsWith('core/') && target !== 'core/index.js' && target !== 'core/kit.js')
+        problems.push(`${relative(src, file)} reaches into ${target}`);
       if (target.startsWith('transports/') && target.split('/')[1] !== own) problems.push(`${relative(src, file)} imports ${target}`);
     }
   }

@@ -46,15 +46,22 @@ function importsOf(file: string): Import[] {
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
     .replace(/(^|[^:\\'"])\/\/.*$/gm, '$1');
   const out: Import[] = [];
-  const re = /^\s*(?:import|export)\s+(type\s+)?([\s\S]*?)\s*from\s+['"](\.[^'"]+)['"]|^\s*import\s+['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
+  const re =
+    /^\s*(?:import|export)\s+(type\s+)?([\s\S]*?)\s*from\s+['"](\.[^'"]+)['"]|^\s*import\s+['"](\.[^'"]+)['"]|\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/gm;
   for (const m of code.matchAll(re)) {
     const spec = (m[3] ?? m[4] ?? m[5]) as string;
     const clause = (m[2] ?? '').trim();
     const list = /^\{([\s\S]*)\}$/.exec(clause);
-    const names = list ? (list[1] as string).split(',').map((n) => n.trim()).filter(Boolean) : [];
+    const names = list
+      ? (list[1] as string)
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean)
+      : [];
     const typeOnly = Boolean(m[1]) || (names.length > 0 && names.every((n) => n.startsWith('type ')));
     let target = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
-    if (!existsSync(target) && existsSync(join(target.replace(/\.ts$/, ''), 'index.ts'))) target = join(target.replace(/\.ts$/, ''), 'index.ts');
+    if (!existsSync(target) && existsSync(join(target.replace(/\.ts$/, ''), 'index.ts')))
+      target = join(target.replace(/\.ts$/, ''), 'index.ts');
     out.push({ target, typeOnly });
   }
   return out;
@@ -77,7 +84,9 @@ test('src/core: every module imports only from its own layer or below; types.ts 
       if (relative(core, target) === 'types.ts') continue;
       const to = layerOf(target);
       if (to > from)
-        problems.push(`${relative(src, file)} (${layers[from] ?? 'surface'}) imports ${relative(src, target)} (${layers[to] ?? 'surface'}), a layer above`);
+        problems.push(
+          `${relative(src, file)} (${layers[from] ?? 'surface'}) imports ${relative(src, target)} (${layers[to] ?? 'surface'}), a layer above`,
+        );
     }
   }
   assert.deepEqual(problems, []);
@@ -85,7 +94,14 @@ test('src/core: every module imports only from its own layer or below; types.ts 
 
 test('src/: no runtime import cycle', () => {
   const files = tsFiles(src);
-  const edges = new Map(files.map((f) => [f, importsOf(f).filter((i) => !i.typeOnly && existsSync(i.target)).map((i) => i.target)]));
+  const edges = new Map(
+    files.map((f) => [
+      f,
+      importsOf(f)
+        .filter((i) => !i.typeOnly && existsSync(i.target))
+        .map((i) => i.target),
+    ]),
+  );
   // Tarjan's strongly connected components.
   let n = 0;
   const index = new Map<string, number>();

@@ -2,7 +2,7 @@
  * HTTP Basic authentication (RFC 7617), UTF-8 safe.
  * @module
  */
-import { markReadsRequestParts } from '../message/publish.js';
+import { markReadsRequestParts } from '../message/reads-request-parts.js';
 import type { AuthFlow, AuthScheme } from '../types.js';
 import { toBase64 } from '../util/encoding.js';
 import { InvalidOptionError } from '../util/errors.js';

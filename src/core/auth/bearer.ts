@@ -2,7 +2,7 @@
  * Bearer tokens (RFC 6750), fixed or produced per hop.
  * @module
  */
-import { markReadsRequestParts } from '../message/publish.js';
+import { markReadsRequestParts } from '../message/reads-request-parts.js';
 import type { AuthFlow, AuthScheme } from '../types.js';
 import { AuthError, describe, InvalidOptionError } from '../util/errors.js';
 import { type SchemeScope, scopeOrigins } from './scheme.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import { streamOfBody } from '../message/body.js';
-import { markReadsRequestParts } from '../message/publish.js';
+import { markReadsRequestParts } from '../message/reads-request-parts.js';
 import { derive, requestParts } from '../message/request-parts.js';
 import { responseHeader } from '../message/response-parts.js';
 import type { AuthFlow, AuthScheme } from '../types.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import { bodyFromInput, streamOfBody } from '../message/body.js';
-import { markReadsRequestParts } from '../message/publish.js';
+import { markReadsRequestParts } from '../message/reads-request-parts.js';
 import { derive, headerList, requestParts } from '../message/request-parts.js';
 import type { AuthFlow, AuthScheme } from '../types.js';
 import { randomBytes, toHex } from '../util/encoding.js';

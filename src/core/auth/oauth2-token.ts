@@ -4,7 +4,7 @@
  * @module
  */
 import { bodyFromInput } from '../message/body.js';
-import { makeRequest } from '../message/request.js';
+import { lazyRequest } from '../message/request.js';
 import { discardBody } from '../message/response-parts.js';
 import type { ExchangeContext } from '../types.js';
 import { AuthError, describe } from '../util/errors.js';
@@ -61,7 +61,7 @@ export async function requestToken(
     form.set('client_id', endpoint.clientId);
     if (endpoint.clientSecret !== undefined) form.set('client_secret', endpoint.clientSecret);
   }
-  const request = makeRequest({ url: endpoint.tokenUrl, method: 'POST', headers, body: bodyFromInput(form.toString()) });
+  const request = lazyRequest({ url: endpoint.tokenUrl, method: 'POST', headers, body: bodyFromInput(form.toString()) });
   const send = sendBelowAuth(ctx);
   const started = now();
   let response: Response;

@@ -6,7 +6,7 @@
  * a token share one token request (single flight).
  * @module
  */
-import { markReadsRequestParts } from '../message/publish.js';
+import { markReadsRequestParts } from '../message/reads-request-parts.js';
 import { responseHeader } from '../message/response-parts.js';
 import type { AuthFlow, AuthScheme, ExchangeContext } from '../types.js';
 import { AuthError, describe, InvalidOptionError } from '../util/errors.js';

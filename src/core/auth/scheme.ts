@@ -3,7 +3,7 @@
  * `auth()` step, and what schemes share.
  * @module
  */
-import { transportSender } from '../message/publish.js';
+import { transportSender } from '../message/reads-request-parts.js';
 import type { ExchangeContext, Next } from '../types.js';
 import { InvalidOptionError } from '../util/errors.js';
 

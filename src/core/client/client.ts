@@ -6,7 +6,7 @@
 import type { CookieJar } from 'tough-cookie';
 import { compile } from '../chain/compile.js';
 import { defaultSteps } from '../chain/default-steps.js';
-import { transportSender } from '../message/publish.js';
+import { transportSender } from '../message/reads-request-parts.js';
 import type { FerryResponse } from '../message/response.js';
 import { deriveResponse } from '../message/response-parts.js';
 import { withSettledLength } from '../message/settle-body.js';
@@ -27,8 +27,8 @@ import type {
 } from '../types.js';
 import { CapabilityError, describe, InvalidOptionError } from '../util/errors.js';
 import { type HeaderList, headerValue } from '../util/headers.js';
+import { forCallerStep, forUserMiddleware } from './chain-ends.js';
 import { clientJar } from './cookie-jar.js';
-import { forUserMiddleware, handOutStep } from './hand-out.js';
 import { webSocketConnector } from './websocket-connect.js';
 
 /** A fetch-compatible function that resolves to a FerryResponse. */
@@ -119,9 +119,9 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
     if (options.transport === undefined) void transport.close?.().catch(() => {});
     throw e;
   }
-  // The user's middleware sit above the built-in steps, the hand-out above everything.
+  // The user's middleware sit above the built-in steps, forCaller above everything.
   const below = [...config.middleware.map(forUserMiddleware), ...steps];
-  const chain = compile([handOutStep, ...below], transportSender(transport));
+  const chain = compile([forCallerStep, ...below], transportSender(transport));
   const requestConfig = withStepHeaders(config, steps);
 
   /**

@@ -5,8 +5,8 @@
  * @module
  */
 import { compile } from '../chain/compile.js';
-import { takesLazyRequests } from '../message/publish.js';
-import { publish } from '../message/request.js';
+import { takesLazyRequests } from '../message/reads-request-parts.js';
+import { platformRequest } from '../message/request.js';
 import { discardBody } from '../message/response-parts.js';
 import { type FerryWebSocket, httpURLOf, type WebSocketOptions } from '../message/websocket.js';
 import { prepareRequest } from '../options/prepare.js';
@@ -58,7 +58,7 @@ export function webSocketConnector(
     };
     chain ??= compile(middleware, async (request, ctx) => {
       try {
-        const ws = await connect(lazyOk ? request : publish(request), ctx, wsOptions);
+        const ws = await connect(lazyOk ? request : platformRequest(request), ctx, wsOptions);
         ctx.state[kSocket] = ws;
         return ws.response as Response;
       } catch (e) {

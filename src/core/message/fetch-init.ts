@@ -10,7 +10,7 @@
  * @module
  */
 import { describe, InvalidOptionError } from '../util/errors.js';
-import { candidateKeys } from '../util/own-keys.js';
+import { keysToRead } from '../util/own-keys.js';
 
 /** The fetch init fields a request set, validated; absent ones keep the platform's default. */
 export interface FetchInitFields {
@@ -169,7 +169,7 @@ export function resolveFetchInit(
 ): FetchInitFields | undefined {
   let raw: Record<string, unknown> | null = request ? fromRequest(request, init === undefined || !hasInitMember(init)) : null;
   if (init !== undefined) {
-    for (const k of candidateKeys(init, fetchInitKeys)) {
+    for (const k of keysToRead(init, fetchInitKeys)) {
       if (!fetchInitKeySet.has(k)) continue;
       const key = k as (typeof fetchInitKeys)[number];
       const v = init[key];

@@ -16,17 +16,17 @@ export interface FetchExchange {
 }
 
 /** Maps an error thrown while reading a body. */
-export function bodyFailure(e: unknown, x: FetchExchange): unknown {
-  if (x.signal?.aborted) return x.signal.reason;
+export function bodyFailure(e: unknown, exchange: FetchExchange): unknown {
+  if (exchange.signal?.aborted) return exchange.signal.reason;
   if ((e as Record<symbol, unknown> | null)?.[Symbol.for('ferry.error')]) return e;
   const msg = (e as Error)?.message ?? String(e);
   if (/decod|decompress|gzip|brotli|corrupt/i.test(msg))
-    return new DecodingError(describe(`cannot decode the body: ${msg}`, x), { cause: e });
-  return new ResponseTruncatedError(describe(`response body broken: ${msg}`, x), { cause: e });
+    return new DecodingError(describe(`cannot decode the body: ${msg}`, exchange), { cause: e });
+  return new ResponseTruncatedError(describe(`response body broken: ${msg}`, exchange), { cause: e });
 }
 
 /** Wraps a platform body stream: strict backpressure, mapped errors. */
-export function mappedStream(body: ReadableStream<Uint8Array>, x: FetchExchange): ReadableStream<Uint8Array> {
+export function mappedStream(body: ReadableStream<Uint8Array>, exchange: FetchExchange): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>(
     {
@@ -36,7 +36,7 @@ export function mappedStream(body: ReadableStream<Uint8Array>, x: FetchExchange)
           if (done) controller.close();
           else controller.enqueue(value);
         } catch (e) {
-          controller.error(bodyFailure(e, x));
+          controller.error(bodyFailure(e, exchange));
         }
       },
       cancel(reason) {
@@ -48,11 +48,11 @@ export function mappedStream(body: ReadableStream<Uint8Array>, x: FetchExchange)
 }
 
 /** The ResponseSource of a platform Response whose body is not null. */
-export function fetchSource(res: Response, x: FetchExchange): ResponseSource {
+export function fetchSource(res: Response, exchange: FetchExchange): ResponseSource {
   const body = res.body as ReadableStream<Uint8Array>;
-  const fail = (e: unknown): Promise<never> => Promise.reject(bodyFailure(e, x));
+  const fail = (e: unknown): Promise<never> => Promise.reject(bodyFailure(e, exchange));
   return {
-    stream: () => mappedStream(body, x),
+    stream: () => mappedStream(body, exchange),
     text: () => res.text().catch(fail),
     arrayBuffer: () => res.arrayBuffer().catch(fail),
     cancel: (reason) => void body.cancel(reason).catch(() => {}),

@@ -6,7 +6,7 @@
 import { type HeaderList, listOfHeaders } from '../util/headers.js';
 import { platformBodyLength } from '../util/platform.js';
 import type { RequestBody } from './body.js';
-import { type FerryRequest, makeRequest, publish, requestState } from './request.js';
+import { type FerryRequest, lazyRequest, platformRequest, requestState } from './request.js';
 
 /** The parts of a request a transport needs, read without building anything. */
 export interface RequestParts {
@@ -66,14 +66,14 @@ export interface RequestChanges {
  * const tagged = deriveRequest(request, { headers: [...headerList(request), ['x-request-id', id]] });
  */
 export function deriveRequest(request: Request, changes: RequestChanges): FerryRequest {
-  return publish(derive(request, changes));
+  return platformRequest(derive(request, changes));
 }
 
-/** `deriveRequest` for ferry's built-ins: the result is lazy in every runtime (see `publish`). */
+/** `deriveRequest` for ferry's built-ins: the result is lazy in every runtime (see `platformRequest`). */
 export function derive(request: Request, changes: RequestChanges): FerryRequest {
   const parts = requestParts(request);
   const body = 'body' in changes ? (changes.body ?? null) : parts.body && (parts.body.replay ? parts.body.replay() : parts.body);
-  return makeRequest({
+  return lazyRequest({
     url: changes.url ?? parts.url,
     method: changes.method ?? parts.method,
     headers: changes.headers ?? (parts.headers instanceof Headers ? listOfHeaders(parts.headers) : parts.headers),

@@ -5,7 +5,7 @@
  * something asks for a part they do not keep (`clone()`, `text()`, `credentials` …).
  * `instanceof Request` holds. Where the runtime's `Request` internals can be answered from a
  * materialised one (Node 20, 22), a lazy request also passes `new Request(lazy, init)` and the
- * platform's `fetch(lazy)`; elsewhere (Node 24, Deno, Bun) `publish()` turns it into a real
+ * platform's `fetch(lazy)`; elsewhere (Node 24, Deno, Bun) `platformRequest()` turns it into a real
  * one wherever code outside ferry can see it (docs/decisions/0010).
  * @module
  */
@@ -143,9 +143,9 @@ export class FerryRequest extends Request {
     }
     return (proto.clone as () => Request).call(materialise(this));
   }
-  /** What user code is shown of this request (an error's `request`): see `publish`. */
+  /** What user code is shown of this request (an error's `request`): see `platformRequest`. */
   [requestView](): Request {
-    return publish(this);
+    return platformRequest(this);
   }
 }
 
@@ -200,7 +200,11 @@ for (const key of internalKeys) {
   });
 }
 
-function lazy(fields: RequestFields): FerryRequest {
+/**
+ * Builds a FerryRequest for ferry's own use: lazy in every runtime. Hand it to code outside
+ * ferry's built-ins only through `platformRequest()`; middleware authors use `createRequest()`.
+ */
+export function lazyRequest(fields: RequestFields): FerryRequest {
   const r = Object.create(FerryRequest.prototype) as FerryRequest;
   (r as unknown as { [kState]: RequestState })[kState] = {
     url: fields.url,
@@ -220,7 +224,7 @@ function lazy(fields: RequestFields): FerryRequest {
 function platformTakesLazy(): boolean {
   if (internalKeys.length === 0) return false;
   try {
-    const probe = lazy({
+    const probe = lazyRequest({
       url: new URL('http://0.0.0.0/probe'),
       method: 'POST',
       headers: [['x-probe', '1']],
@@ -236,25 +240,17 @@ function platformTakesLazy(): boolean {
 /**
  * Whether the requests ferry hands to user code are lazy in this runtime (for tests and
  * diagnostics). Inside the chain they are lazy everywhere; where the platform's `Request`
- * cannot accept a lazy one (private fields, as on Node 24), `publish()` turns it into a real
+ * cannot accept a lazy one (private fields, as on Node 24), `platformRequest()` turns it into a real
  * one at the points where user code can see it.
  */
 export const lazyRequests: boolean = /* @__PURE__ */ platformTakesLazy();
-
-/**
- * Builds a FerryRequest for ferry's own use: lazy in every runtime. Hand it to code outside
- * ferry's built-ins only through `publish()`; middleware authors use `createRequest()`.
- */
-export function makeRequest(fields: RequestFields): FerryRequest {
-  return lazy(fields);
-}
 
 /**
  * The request as user code may see it: itself where lazy requests are accepted by the
  * platform (or it is real already), else the real FerryRequest with the same parts, built
  * once and kept (so `new Request(r)`, `fetch(r)` and `Request.prototype` members work on it).
  */
-export function publish<R extends Request | undefined>(request: R): R {
+export function platformRequest<R extends Request | undefined>(request: R): R {
   if (lazyRequests || request === undefined) return request;
   const s = requestState(request as Request);
   if (s === undefined || s.real === request) return request;
@@ -266,7 +262,7 @@ export function publish<R extends Request | undefined>(request: R): R {
  * hand to any code (the platform's `fetch` included).
  */
 export function createRequest(fields: RequestFields): FerryRequest {
-  return lazyRequests ? lazy(fields) : realRequest(fields);
+  return lazyRequests ? lazyRequest(fields) : realRequest(fields);
 }
 
 /** Builds a real FerryRequest (constructed, with its parts known) from fields. */

@@ -7,7 +7,7 @@
  */
 import { describe, StreamConsumedError } from '../util/errors.js';
 import { readAll } from '../util/read-all.js';
-import { publish } from './request.js';
+import { platformRequest } from './request.js';
 import { isRaw, isSource, sourceOfInit, streamSource } from './response-sources.js';
 import type { Completeness, FerryResponseInit, RawHeaders, ResponseSource } from './response-types.js';
 import { watchStream } from './watched-stream.js';
@@ -39,7 +39,7 @@ export interface ResponseState {
   consumer: string | null;
 }
 
-function st(r: FerryResponse): ResponseState {
+function stateOf(r: FerryResponse): ResponseState {
   return (r as unknown as { [kState]: ResponseState })[kState];
 }
 
@@ -104,27 +104,27 @@ export class FerryResponse extends ResponseBase {
   }
 
   override get status(): number {
-    return st(this).status;
+    return stateOf(this).status;
   }
   override get statusText(): string {
-    return st(this).statusText;
+    return stateOf(this).statusText;
   }
   override get ok(): boolean {
-    const s = st(this).status;
+    const s = stateOf(this).status;
     return s >= 200 && s < 300;
   }
   override get url(): string {
-    return st(this).url;
+    return stateOf(this).url;
   }
   override get redirected(): boolean {
-    const s = st(this);
+    const s = stateOf(this);
     return s.redirected ?? s.history.length > 0;
   }
   override get type(): ResponseType {
     return 'basic';
   }
   override get headers(): Headers {
-    const s = st(this);
+    const s = stateOf(this);
     if (s.headers === null) {
       const h = new Headers();
       const raw = s.raw ?? {};
@@ -140,30 +140,30 @@ export class FerryResponse extends ResponseBase {
   }
   /** The Request of the hop that produced this response. */
   get request(): Request | undefined {
-    return publish(st(this).request);
+    return platformRequest(stateOf(this).request);
   }
   /** Every earlier response of the redirect chain, oldest first. */
   get history(): readonly FerryResponse[] {
-    return st(this).history;
+    return stateOf(this).history;
   }
   /** The response before this one in the redirect chain (Twisted's previousResponse). */
   get previous(): FerryResponse | undefined {
-    const h = st(this).history;
+    const h = stateOf(this).history;
     return h[h.length - 1];
   }
   /** '1.0' | '1.1' | '2' where the transport knows it. */
   get httpVersion(): string | undefined {
-    return st(this).httpVersion;
+    return stateOf(this).httpVersion;
   }
   /** 'complete', or 'unknown' for a close-delimited body (potential data loss). */
   get complete(): Promise<Completeness> {
-    const s = st(this);
+    const s = stateOf(this);
     if (typeof s.complete === 'function') s.complete = s.complete();
     return s.complete ?? completeResolved;
   }
 
   override get body(): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-    const s = st(this);
+    const s = stateOf(this);
     if (!s.stream) {
       if (!s.source || s.consumer) return null;
       s.stream = watchStream(s.source.stream(), s);
@@ -171,12 +171,12 @@ export class FerryResponse extends ResponseBase {
     return s.stream as ReadableStream<Uint8Array<ArrayBuffer>>;
   }
   override get bodyUsed(): boolean {
-    const s = st(this);
+    const s = stateOf(this);
     return s.consumer !== null || s.stream?.locked === true;
   }
 
   #take(consumer: string): ResponseSource | ReadableStream<Uint8Array> | null {
-    const s = st(this);
+    const s = stateOf(this);
     if (s.consumer !== null) throw new StreamConsumedError(describe(`body already consumed by ${s.consumer}`, s.request));
     if (s.stream) {
       if (s.stream.locked) throw new StreamConsumedError(describe('body stream is locked by a reader (res.body)', s.request));
@@ -245,7 +245,7 @@ export class FerryResponse extends ResponseBase {
   }
 
   override clone(): FerryResponse {
-    const s = st(this);
+    const s = stateOf(this);
     if (this.bodyUsed)
       throw new StreamConsumedError(describe(`cannot clone: body already consumed by ${s.consumer ?? 'a reader'}`, s.request));
     const stream = this.body;
@@ -261,7 +261,7 @@ export class FerryResponse extends ResponseBase {
 
 /** The init that rebuilds `r` (without its body). */
 export function initOf(r: FerryResponse): FerryResponseInit {
-  const s = st(r);
+  const s = stateOf(r);
   return {
     status: s.status,
     statusText: s.statusText,

@@ -6,13 +6,13 @@
 import { urlCredentials } from '../auth/basic.js';
 import { bodyFromForm, bodyFromInput, bodyFromJson, type RequestBody } from '../message/body.js';
 import { resolveFetchInit } from '../message/fetch-init.js';
-import { type FerryRequest, makeRequest } from '../message/request.js';
+import { type FerryRequest, lazyRequest } from '../message/request.js';
 import { requestParts, signalOfRequest } from '../message/request-parts.js';
 import type { FerryInit, ResolvedClientOptions, ResolvedOptions } from '../types.js';
 import { InvalidOptionError } from '../util/errors.js';
 import { type HeaderList, headerValue } from '../util/headers.js';
 import { buildURL } from '../util/params.js';
-import { mergeShared, resolveRequestHeaders, resolveRequestParams } from './resolve.js';
+import { resolveRequestHeaders, resolveRequestParams, withSharedOptions } from './resolve.js';
 
 /** A request ready for the chain. */
 export interface Prepared {
@@ -100,7 +100,7 @@ export function prepareRequest(
     headers = resolveRequestHeaders(client, list);
     body = parts.body;
     signal = signalOfRequest(fromRequest);
-    if (fromRequest.redirect !== 'follow') options = mergeShared(options, { redirect: fromRequest.redirect }, true);
+    if (fromRequest.redirect !== 'follow') options = withSharedOptions(options, { redirect: fromRequest.redirect }, true);
   } else {
     if (typeof input !== 'string' && !(input instanceof URL))
       throw new InvalidOptionError('url', `${m} ${String(input)}: expected a URL string, URL or Request`);
@@ -121,7 +121,7 @@ export function prepareRequest(
         throw new InvalidOptionError('signal', 'signal: expected an AbortSignal');
       signal = init.signal;
     } else if (init.signal === null) signal = undefined;
-    options = mergeShared(options, init as Record<string, unknown>, true);
+    options = withSharedOptions(options, init as Record<string, unknown>, true);
   }
 
   if (body !== null && (m === 'GET' || m === 'HEAD'))
@@ -142,10 +142,10 @@ export function prepareRequest(
     url.username = '';
     url.password = '';
     if (options.auth === undefined && headerValue(headers, 'authorization') === null)
-      options = mergeShared(options, { auth: scheme }, true);
+      options = withSharedOptions(options, { auth: scheme }, true);
   }
   if (body?.type && headerValue(headers, 'content-type') === null)
     headers = headers === client.headers ? withContentType(headers, body.type) : [...headers, ['content-type', body.type]];
 
-  return { request: makeRequest({ url, method: m, headers, body, redirect: 'follow', init: fetchInit }), options, signal };
+  return { request: lazyRequest({ url, method: m, headers, body, redirect: 'follow', init: fetchInit }), options, signal };
 }

@@ -20,7 +20,7 @@ import type {
 import { InvalidOptionError } from '../util/errors.js';
 import { eventNames } from '../util/event-names.js';
 import { type HeaderList, type HeadersInput, mergeHeaders, normaliseHeaders } from '../util/headers.js';
-import { candidateKeys } from '../util/own-keys.js';
+import { keysToRead } from '../util/own-keys.js';
 import { normaliseBaseURL, normaliseParams, type ParamList, type ParamsInput } from '../util/params.js';
 
 const idempotent = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'];
@@ -184,9 +184,9 @@ const sharedKeys = [
 /** Applies `input`'s shared options over `base`. Returns `base` when `input` sets none. */
 const sharedKeySet: ReadonlySet<string> = new Set(sharedKeys);
 
-export function mergeShared(base: ResolvedOptions, input: Readonly<Record<string, unknown>>, perRequest: boolean): ResolvedOptions {
+export function withSharedOptions(base: ResolvedOptions, input: Readonly<Record<string, unknown>>, perRequest: boolean): ResolvedOptions {
   let out: Record<string, unknown> | null = null;
-  for (const k of candidateKeys(input, sharedKeys)) {
+  for (const k of keysToRead(input, sharedKeys)) {
     if (!sharedKeySet.has(k) || !(k in input)) continue;
     const key = k as (typeof sharedKeys)[number];
     const v = input[key];
@@ -288,7 +288,7 @@ export function resolveClientOptions(
     middleware: Object.freeze([...(input.middleware ?? [])]),
     cookies,
     decoders: Object.freeze({ ...(input.decoders ?? {}) }),
-    shared: mergeShared(baseShared, shared as Record<string, unknown>, false),
+    shared: withSharedOptions(baseShared, shared as Record<string, unknown>, false),
   });
 }
 

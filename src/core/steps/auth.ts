@@ -7,8 +7,8 @@
  */
 import { belowAuthKey } from '../auth/scheme.js';
 import { isReplayable } from '../message/body.js';
-import { takesLazyRequests } from '../message/publish.js';
-import { publish } from '../message/request.js';
+import { takesLazyRequests } from '../message/reads-request-parts.js';
+import { platformRequest } from '../message/request.js';
 import { requestParts } from '../message/request-parts.js';
 import { discardBody } from '../message/response-parts.js';
 import type { AuthScheme, ExchangeContext, Next, Step } from '../types.js';
@@ -33,7 +33,7 @@ function credentialsApply(scheme: AuthScheme, origin: string, ctx: ExchangeConte
 async function drive(scheme: AuthScheme, request: Request, next: Next, ctx: ExchangeContext): Promise<Response> {
   ctx.state[belowAuthKey] = next;
   const resendable = isReplayable(requestParts(request).body);
-  const flow = scheme.flow(takesLazyRequests(scheme) ? request : publish(request), ctx);
+  const flow = scheme.flow(takesLazyRequests(scheme) ? request : platformRequest(request), ctx);
   let step = await flow.next();
   if (step.done) return next(request, ctx);
   let response: Response;

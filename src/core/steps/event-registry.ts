@@ -3,7 +3,7 @@
  * nobody listens.
  * @module
  */
-import { publish } from '../message/request.js';
+import { platformRequest } from '../message/request.js';
 import type { EventDispatcher, EventListeners, EventName, ListenerMap } from '../types.js';
 
 /** The client's registry: `on(name, fn)` returns an unsubscribe function. */
@@ -35,8 +35,8 @@ export class EventRegistry {
       has: (name) => listeners.has(name) || perRequest?.[name] !== undefined,
       emit: (name, ...args) => {
         // The request given to listeners is one user code may hand to the platform.
-        if (name === 'preRequest' || name === 'beforeRetry') args[0] = publish(args[0] as Request) as never;
-        else if (name === 'uploadProgress') args[1] = publish(args[1] as Request) as never;
+        if (name === 'preRequest' || name === 'beforeRetry') args[0] = platformRequest(args[0] as Request) as never;
+        else if (name === 'uploadProgress') args[1] = platformRequest(args[1] as Request) as never;
         const set = listeners.get(name);
         if (set) for (const fn of [...set]) (fn as (...a: unknown[]) => void)(...args);
         const own = perRequest?.[name] as ((...a: unknown[]) => void) | undefined;

@@ -10,7 +10,7 @@
  * @module
  */
 import type { RequestBody } from '../message/body.js';
-import { markReadsRequestParts, takesLazyRequests } from '../message/publish.js';
+import { markReadsRequestParts, takesLazyRequests } from '../message/reads-request-parts.js';
 import { requestParts } from '../message/request-parts.js';
 import type { ExchangeContext, Middleware, Next, Step, StepAfter, StepFailed } from '../types.js';
 import type { HeaderList } from '../util/headers.js';

@@ -8,6 +8,6 @@
  * or two: cheaper than probing every known key), else every known key (a `Request` given as
  * init keeps its getters on the prototype).
  */
-export function candidateKeys(input: object, known: readonly string[]): readonly string[] {
+export function keysToRead(input: object, known: readonly string[]): readonly string[] {
   return Object.getPrototypeOf(input) === Object.prototype ? Object.keys(input) : known;
 }

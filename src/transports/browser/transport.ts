@@ -56,8 +56,8 @@ const capabilities: Capabilities = Object.freeze({
 /** Codings browsers decode themselves. */
 const decodedCodings = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd']);
 
-function refuse(capability: string, what: string, x: Exchange): never {
-  throw new CapabilityError('browser', capability, describe(`the browser transport cannot do ${capability}: ${what}`, x));
+function refuse(capability: string, what: string, exchange: Exchange): never {
+  throw new CapabilityError('browser', capability, describe(`the browser transport cannot do ${capability}: ${what}`, exchange));
 }
 
 function hasHeader(headers: Headers | readonly (readonly [string, string])[], name: string): boolean {
@@ -66,16 +66,16 @@ function hasHeader(headers: Headers | readonly (readonly [string, string])[], na
 }
 
 /** Everything checked before any I/O. */
-function check(ctx: ExchangeContext, headers: Headers | readonly (readonly [string, string])[], x: Exchange): void {
+function check(ctx: ExchangeContext, headers: Headers | readonly (readonly [string, string])[], exchange: Exchange): void {
   const o = ctx.options;
-  if (o.redirect === 'manual') refuse('manualRedirects', "redirect: 'manual' gives an opaque response in a browser", x);
+  if (o.redirect === 'manual') refuse('manualRedirects', "redirect: 'manual' gives an opaque response in a browser", exchange);
   if (o.redirect === 'follow') {
-    if (o.maxRedirects !== 20) refuse('maxRedirects', 'the browser follows up to 20 redirects itself', x);
-    if (o.redirectPolicy !== 'browser') refuse('redirectPolicy', 'the browser applies its own redirect policy', x);
-    if (o.sensitiveHeaders.size > 0) refuse('sensitiveHeaders', 'the browser follows redirects itself', x);
+    if (o.maxRedirects !== 20) refuse('maxRedirects', 'the browser follows up to 20 redirects itself', exchange);
+    if (o.redirectPolicy !== 'browser') refuse('redirectPolicy', 'the browser applies its own redirect policy', exchange);
+    if (o.sensitiveHeaders.size > 0) refuse('sensitiveHeaders', 'the browser follows redirects itself', exchange);
   }
-  if (!o.decompress) refuse('rawBody', 'browsers always decode response bodies (decompress: false)', x);
-  if (hasHeader(headers, 'cookie')) refuse('cookieHeaders', 'a Cookie header is forbidden; the browser sends its own cookies', x);
+  if (!o.decompress) refuse('rawBody', 'browsers always decode response bodies (decompress: false)', exchange);
+  if (hasHeader(headers, 'cookie')) refuse('cookieHeaders', 'a Cookie header is forbidden; the browser sends its own cookies', exchange);
 }
 
 async function bodyInit(body: RequestBody): Promise<BodyInit> {
@@ -107,8 +107,8 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
     const parts = requestParts(request);
     const { url, method } = parts;
     const signal = ctx.signal;
-    const x: Exchange = { method, url: url.href, signal };
-    check(ctx, parts.headers, x);
+    const exchange: Exchange = { method, url: url.href, signal };
+    check(ctx, parts.headers, exchange);
     const init: RequestInit = {
       method,
       headers: parts.headers instanceof Headers ? parts.headers : (parts.headers as [string, string][]),
@@ -125,10 +125,10 @@ export function createBrowserTransport(options: BrowserTransportOptions = {}): T
       res = await platformFetch(url.href, init);
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
-      throw new TransportError(describe(`network error: ${(e as Error)?.message ?? String(e)}`, x), { cause: e });
+      throw new TransportError(describe(`network error: ${(e as Error)?.message ?? String(e)}`, exchange), { cause: e });
     }
-    if (res.type === 'opaqueredirect') throw new RedirectError(describe("redirect refused (redirect: 'error')", x));
-    return new FerryResponse(res.body ? fetchSource(res, x) : null, {
+    if (res.type === 'opaqueredirect') throw new RedirectError(describe("redirect refused (redirect: 'error')", exchange));
+    return new FerryResponse(res.body ? fetchSource(res, exchange) : null, {
       status: res.status,
       statusText: res.statusText,
       headers: decodedHeaders(res.headers),

@@ -160,15 +160,15 @@ const connectCodes = new Set([
 ]);
 
 /** Maps a Bun fetch rejection onto ferry's error tree. */
-export function mapBunError(e: unknown, x: Exchange): unknown {
+export function mapBunError(e: unknown, exchange: Exchange): unknown {
   const code = (e as { code?: unknown })?.code;
   const text = (e as Error)?.message ?? String(e);
   const init = { cause: e };
   const c = typeof code === 'string' ? code : '';
-  if (/proxy/i.test(text) || /proxy/i.test(c)) return new ProxyError(describe(`proxy failed: ${text}`, x), undefined, init);
-  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/i.test(c)) return new TLSError(describe(`TLS: ${text}`, x), init);
-  if (connectCodes.has(c) || /DNS|lookup/i.test(c)) return new ConnectError(describe(`cannot connect: ${text}`, x), init);
-  return new TransportError(describe(c ? `${text} (${c})` : text, x), init);
+  if (/proxy/i.test(text) || /proxy/i.test(c)) return new ProxyError(describe(`proxy failed: ${text}`, exchange), undefined, init);
+  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/i.test(c)) return new TLSError(describe(`TLS: ${text}`, exchange), init);
+  if (connectCodes.has(c) || /DNS|lookup/i.test(c)) return new ConnectError(describe(`cannot connect: ${text}`, exchange), init);
+  return new TransportError(describe(c ? `${text} (${c})` : text, exchange), init);
 }
 
 /**
@@ -185,7 +185,7 @@ export function createBunTransport(options: BunTransportOptions = {}): Transport
     const parts = requestParts(request);
     const { url, method } = parts;
     const signal = ctx.signal;
-    const x: Exchange = { method, url: url.href, signal };
+    const exchange: Exchange = { method, url: url.href, signal };
     const init: BunInit = {
       ...base,
       method,
@@ -207,9 +207,9 @@ export function createBunTransport(options: BunTransportOptions = {}): Transport
       res = await platformFetch(url.href, init);
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
-      throw mapBunError(e, x);
+      throw mapBunError(e, exchange);
     }
-    return new FerryResponse(res.body ? fetchSource(res, x) : null, {
+    return new FerryResponse(res.body ? fetchSource(res, exchange) : null, {
       status: res.status,
       statusText: res.statusText,
       headers: res.headers,

@@ -95,14 +95,15 @@ function causeText(e: unknown): string {
 }
 
 /** Maps a Deno fetch rejection onto ferry's error tree. */
-export function mapDenoError(e: unknown, x: Exchange): unknown {
+export function mapDenoError(e: unknown, exchange: Exchange): unknown {
   const text = causeText(e);
   const init = { cause: e };
-  if (/proxy/i.test(text)) return new ProxyError(describe(`proxy failed: ${text}`, x), undefined, init);
-  if (/certificate|tls|ssl|handshake|UnknownIssuer|NotValidForName/i.test(text)) return new TLSError(describe(`TLS: ${text}`, x), init);
+  if (/proxy/i.test(text)) return new ProxyError(describe(`proxy failed: ${text}`, exchange), undefined, init);
+  if (/certificate|tls|ssl|handshake|UnknownIssuer|NotValidForName/i.test(text))
+    return new TLSError(describe(`TLS: ${text}`, exchange), init);
   if (/connect|dns error|lookup|refused|unreachable|No such file/i.test(text))
-    return new ConnectError(describe(`cannot connect: ${text}`, x), init);
-  return new TransportError(describe(text || 'network error', x), init);
+    return new ConnectError(describe(`cannot connect: ${text}`, exchange), init);
+  return new TransportError(describe(text || 'network error', exchange), init);
 }
 
 /**
@@ -115,8 +116,8 @@ function decodedByDeno(acceptEncoding: string | null, contentEncoding: string | 
   return /^\s*(gzip|br)\s*$/i.test(contentEncoding);
 }
 
-function limited(body: ReadableStream<Uint8Array>, limit: number, x: Exchange): ReadableStream<Uint8Array> {
-  const reader = mappedStream(body, x).getReader();
+function limited(body: ReadableStream<Uint8Array>, limit: number, exchange: Exchange): ReadableStream<Uint8Array> {
+  const reader = mappedStream(body, exchange).getReader();
   let total = 0;
   return new ReadableStream<Uint8Array>(
     {
@@ -125,7 +126,7 @@ function limited(body: ReadableStream<Uint8Array>, limit: number, x: Exchange): 
         if (r.done) return controller.close();
         total += r.value.byteLength;
         if (total > limit) {
-          const error = new DecodingError(describe(`body decodes to more than maxDecompressedBytes (${limit})`, x));
+          const error = new DecodingError(describe(`body decodes to more than maxDecompressedBytes (${limit})`, exchange));
           reader.cancel(error).catch(() => {});
           throw error;
         }
@@ -171,11 +172,11 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
   }
   const platformFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function exchange(request: Request, ctx: ExchangeContext): Promise<Response> {
+  async function sendRaw(request: Request, ctx: ExchangeContext): Promise<Response> {
     const parts = requestParts(request);
     const { url, method } = parts;
     const signal = ctx.signal;
-    const x: Exchange = { method, url: url.href, signal };
+    const exchange: Exchange = { method, url: url.href, signal };
     let headers = parts.headers;
     const accept = headerOf(headers, 'accept-encoding');
     if (!ctx.options.decompress) {
@@ -184,7 +185,7 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
         throw new CapabilityError(
           'deno',
           'rawBody',
-          describe('the deno transport cannot keep gzip/br bodies encoded (decompress: false needs Accept-Encoding: identity)', x),
+          describe('the deno transport cannot keep gzip/br bodies encoded (decompress: false needs Accept-Encoding: identity)', exchange),
         );
       if (accept === null) headers = [...(headers instanceof Headers ? [...headers] : headers), ['accept-encoding', 'identity']];
     }
@@ -209,15 +210,15 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
       res = await platformFetch(url.href, init);
     } catch (e) {
       if (signal?.aborted) throw signal.reason;
-      throw mapDenoError(e, x);
+      throw mapDenoError(e, exchange);
     }
     let resHeaders = res.headers;
-    let body = res.body ? fetchSource(res, x) : null;
+    let body = res.body ? fetchSource(res, exchange) : null;
     if (decodedByDeno(headerOf(headers, 'accept-encoding'), resHeaders.get('content-encoding'))) {
       resHeaders = new Headers(resHeaders);
       resHeaders.delete('content-encoding');
       resHeaders.delete('content-length');
-      const stream = res.body && limited(res.body, ctx.options.maxDecompressedBytes, x);
+      const stream = res.body && limited(res.body, ctx.options.maxDecompressedBytes, exchange);
       body = stream && { stream: () => stream, cancel: (reason) => void stream.cancel(reason).catch(() => {}) };
     }
     return new FerryResponse(body, {
@@ -231,7 +232,7 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
 
   // Core's decompress() over the raw exchange decodes what Deno left encoded.
   const decoding = decompress({ decoders: { ...webDecoders(), ...brotli() } });
-  const send = (request: Request, ctx: ExchangeContext): Promise<Response> => decoding(request, exchange, ctx);
+  const send = (request: Request, ctx: ExchangeContext): Promise<Response> => decoding(request, sendRaw, ctx);
 
   return markReadsRequestParts({
     name: 'deno',

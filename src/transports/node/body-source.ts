@@ -44,9 +44,9 @@ function registerUntaken(): void {
   for (const source of list) source.register();
 }
 
-function failure(e: unknown, x: Exchange): unknown {
-  if (x.signal?.aborted) return x.signal.reason;
-  return mapError(e, x, 'body');
+function failure(e: unknown, exchange: Exchange): unknown {
+  if (exchange.signal?.aborted) return exchange.signal.reason;
+  return mapError(e, exchange, 'body');
 }
 
 /**
@@ -89,12 +89,12 @@ class UndiciSource implements NodeBodySource {
   #settle: ((error?: unknown) => void) | null = null;
   #registered = false;
   readonly #body: UndiciBody;
-  readonly #x: Exchange;
+  readonly #exchange: Exchange;
   readonly #closeDelimited: boolean;
 
-  constructor(body: UndiciBody, x: Exchange, closeDelimited: boolean) {
+  constructor(body: UndiciBody, exchange: Exchange, closeDelimited: boolean) {
     this.#body = body;
-    this.#x = x;
+    this.#exchange = exchange;
     this.#closeDelimited = closeDelimited;
     if (fresh.push(this) === 1) setImmediate(registerUntaken);
   }
@@ -138,7 +138,7 @@ class UndiciSource implements NodeBodySource {
         return v;
       },
       (e) => {
-        const error = failure(e, this.#x);
+        const error = failure(e, this.#exchange);
         this.settle(error);
         return Promise.reject(error);
       },
@@ -162,7 +162,7 @@ class UndiciSource implements NodeBodySource {
 
   stream(): ReadableStream<Uint8Array> {
     this.#take();
-    return webStream(this.#body, this.#x, this);
+    return webStream(this.#body, this.#exchange, this);
   }
 
   cancel(): void {
@@ -177,11 +177,11 @@ class UndiciSource implements NodeBodySource {
  * The source over undici's body. `closeDelimited` (see `isCloseDelimited`) makes `complete`
  * resolve to 'unknown' instead of 'complete' when the body ends.
  */
-export function bodySource(body: UndiciBody, x: Exchange, closeDelimited = false): NodeBodySource {
-  return new UndiciSource(body, x, closeDelimited);
+export function bodySource(body: UndiciBody, exchange: Exchange, closeDelimited = false): NodeBodySource {
+  return new UndiciSource(body, exchange, closeDelimited);
 }
 
-function webStream(body: UndiciBody, x: Exchange, keepAlive: UndiciSource): ReadableStream<Uint8Array> {
+function webStream(body: UndiciBody, exchange: Exchange, keepAlive: UndiciSource): ReadableStream<Uint8Array> {
   let done = false;
   return new ReadableStream<Uint8Array>(
     {
@@ -199,7 +199,7 @@ function webStream(body: UndiciBody, x: Exchange, keepAlive: UndiciSource): Read
         body.on('error', (e: unknown) => {
           if (done) return;
           done = true;
-          const error = failure(e, x);
+          const error = failure(e, exchange);
           keepAlive.settle(error);
           controller.error(error);
         });

@@ -210,20 +210,24 @@ class InFlight {
 }
 
 /** undici's options for an exchange (made again for a resend: nothing keeps them meanwhile). */
-function undiciOptions(x: InFlight, headerList: RequestParts['headers'], body: RequestBody | null): Dispatcher.RequestOptions<InFlight> {
-  const { target: url, route } = x;
+function undiciOptions(
+  flight: InFlight,
+  headerList: RequestParts['headers'],
+  body: RequestBody | null,
+): Dispatcher.RequestOptions<InFlight> {
+  const { target: url, route } = flight;
   const forward = route.forward;
   const headers = flatHeaders(headerList, body);
   const opts: Dispatcher.RequestOptions<InFlight> = {
     origin: forward ? forward.origin : url.origin,
     // Absolute form to a forwarding proxy; never with the URL's credentials.
     path: forward ? `${url.protocol}//${url.host}${url.pathname}${url.search}` : url.pathname + url.search,
-    method: x.method as Dispatcher.HttpMethod,
+    method: flight.method as Dispatcher.HttpMethod,
     headers: forward ? forwardHeaders(headers, url, forward.authorization) : headers,
     body: bodyForUndici(body) as string,
-    opaque: x,
+    opaque: flight,
   };
-  if (x.signal) opts.signal = x.signal;
+  if (flight.signal) opts.signal = flight.signal;
   return opts;
 }
 
@@ -231,9 +235,9 @@ function noop(): void {}
 
 /** undici's callback for every exchange (see InFlight). */
 function answered(error: Error | null, data: Answer | { opaque: unknown }): void {
-  const x = data.opaque as InFlight;
-  if (error) x.failed(error);
-  else x.answer(data as Answer);
+  const flight = data.opaque as InFlight;
+  if (error) flight.failed(error);
+  else flight.answer(data as Answer);
 }
 
 /**
@@ -258,16 +262,16 @@ export function createNodeTransport(input: NodeTransportOptions = {}): NodeTrans
     const body = parts.body;
     const timeouts = ctx.options.timeout;
     const dispatcher = timeouts === undefined ? route.dispatcher : route.byConnect.pick(timeouts.connect);
-    const x = new InFlight(request, url, method, signal, route, body, shared);
+    const flight = new InFlight(request, url, method, signal, route, body, shared);
     const p = new Promise<Response>((resolve, reject) => {
-      x.resolve = resolve;
-      x.reject = reject;
+      flight.resolve = resolve;
+      flight.reject = reject;
     });
     try {
-      dispatcher.request(undiciOptions(x, parts.headers, body), answered);
+      dispatcher.request(undiciOptions(flight, parts.headers, body), answered);
     } catch (e) {
       // undici reports bad options through the callback; a user's dispatcher may throw
-      x.failed(e);
+      flight.failed(e);
     }
     return p;
   }

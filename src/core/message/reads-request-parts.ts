@@ -1,16 +1,16 @@
 /**
  * Who may receive ferry's lazy requests: code that reads requests only through
- * `requestParts()` says so with `markReadsRequestParts`; everyone else gets `publish()`ed
+ * `requestParts()` says so with `markReadsRequestParts`; everyone else gets `platformRequest()`ed
  * (real) requests where the platform refuses lazy ones (docs/decisions/0010).
  * @module
  */
 import type { Next, Transport } from '../types.js';
-import { lazyRequests, publish } from './request.js';
+import { lazyRequests, platformRequest } from './request.js';
 
 /**
  * Marks an object (a transport, an auth scheme, a step) that reads requests only through
  * `requestParts()`/`deriveRequest()`, and so may receive ferry's lazy requests in every
- * runtime. Others receive `publish()`ed ones. Non-enumerable on purpose: a spread copy
+ * runtime. Others receive `platformRequest()`ed ones. Non-enumerable on purpose: a spread copy
  * (`{ ...transport, send }`) with code of its own does not inherit it.
  * @example
  * const transport = markReadsRequestParts({ name: 'mine', capabilities, send });
@@ -37,5 +37,5 @@ export function takesLazyRequests(consumer: object): boolean {
 export function transportSender(transport: Transport): Next {
   return takesLazyRequests(transport)
     ? (request, ctx) => transport.send(request, ctx)
-    : (request, ctx) => transport.send(publish(request), ctx);
+    : (request, ctx) => transport.send(platformRequest(request), ctx);
 }
