@@ -10,7 +10,7 @@
  * @module
  */
 import { describe, InvalidOptionError } from '../util/errors.js';
-import { keysToRead } from '../util/own-keys.js';
+import { keysToRead } from '../util/keys-to-read.js';
 
 /** The fetch init fields a request set, validated; absent ones keep the platform's default. */
 export interface FetchInitFields {

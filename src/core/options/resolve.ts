@@ -20,7 +20,7 @@ import type {
 import { InvalidOptionError } from '../util/errors.js';
 import { eventNames } from '../util/event-names.js';
 import { type HeaderList, type HeadersInput, mergeHeaders, normaliseHeaders } from '../util/headers.js';
-import { keysToRead } from '../util/own-keys.js';
+import { keysToRead } from '../util/keys-to-read.js';
 import { normaliseBaseURL, normaliseParams, type ParamList, type ParamsInput } from '../util/params.js';
 
 const idempotent = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'];
