@@ -5,7 +5,7 @@
  * wins, as in `new Request(request, init)`), validated as the `Request` constructor validates
  * them, and carried in `ResolvedOptions.fetchInit` for the transport: the fetch-based ones hand
  * them to the platform's fetch, and core verifies `integrity` where the platform does not
- * (see `middleware/integrity.ts`). Only fields the user actually set are carried, so the
+ * (see `steps/integrity.ts`). Only fields the user actually set are carried, so the
  * platform's defaults stay the platform's.
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * Watches a response body on its way to the reader: each chunk as it is delivered, the end
- * (read, failed or cancelled) and an abort signal. Used by the timeout and events middleware.
+ * (read, failed or cancelled) and an abort signal. Used by the timeout and events steps.
  * The wrapper pulls only when the reader asks (high-water mark 0), so a slow reader still
  * throttles the socket underneath.
  * @module
