@@ -13,7 +13,7 @@ import type { CaseResult } from './suite.js';
 
 const runtimes = join(root, 'runtimes/node_modules');
 
-/** Paths of the runtimes installed by `npm ci --prefix runtimes` (and Debian's chromium). */
+/** Paths of the runtimes `npm install` installs into runtimes/ (its prepare script), and Debian's chromium. */
 export const runtimePaths = {
   deno: join(runtimes, '.bin/deno'),
   bun: join(runtimes, '.bin/bun'),
@@ -26,7 +26,7 @@ export const runtimePaths = {
 export function requireRuntime(t: TestContext, name: keyof typeof runtimePaths): string | null {
   const path = runtimePaths[name];
   if (existsSync(path)) return path;
-  const hint = name === 'chromium' ? 'apt-get install chromium' : 'npm ci --prefix runtimes';
+  const hint = name === 'chromium' ? 'apt-get install chromium' : 'npm install: its prepare script installs runtimes/';
   const reason = `${name} is not installed at ${path} (${hint})`;
   if (process.env.CI) throw new Error(`required runtime missing under CI: ${reason}`);
   console.log(`# skipping: ${reason}`);

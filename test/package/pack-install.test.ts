@@ -1,6 +1,6 @@
 /**
  * The package as users get it: `npm pack`, install the tarball into a temp project
- * (`--offline`: its dependencies come from the npm cache `npm ci` filled), then in
+ * (`--offline`: its dependencies come from the npm cache `npm install` filled), then in
  * Node, Deno and Bun import every subpath and make a request through the root entry, which
  * must pick that runtime's transport through the exports conditions.
  */
@@ -50,7 +50,7 @@ before(async () => {
   writeFileSync(join(project, 'main.mjs'), script);
   const install = (mode: string) =>
     run('npm', ['install', tarball, '--no-audit', '--no-fund', mode, '--ignore-scripts'], { cwd: project, timeout: 240_000 });
-  // The cache `npm ci` filled has every dependency: --offline takes a second; --prefer-offline
+  // The cache `npm install` filled has every dependency: --offline takes a second; --prefer-offline
   // (which revalidates with the registry) only when something is missing from the cache.
   await install('--offline').catch(() => install('--prefer-offline'));
 });
