@@ -5,7 +5,8 @@
  * GC meanwhile (see bench/README.md), so this is the figure to keep down.
  *
  * `npm run bench:inflight` (`BENCH_NODES`, `BENCH_CLIENTS` and `BENCH_SCENARIOS=A,D` as for
- * the benchmark; default ferry and undici.request on this Node, scenarios A and D). Each
+ * the benchmark; default ferry and undici.request on this Node, scenarios A and D;
+ * `BENCH_SMOKE=1`: one pair of snapshots after a shorter warm-up, a rough figure fast). Each
  * client × scenario runs in a fresh process with its own loopback server, whose share of the
  * objects is the same for every client.
  * @module
@@ -22,6 +23,10 @@ import { type ClientName, clientNames, makeClient } from './clients.js';
 import { kibJson } from './scenarios.js';
 
 const held = 50;
+const smoke = process.env.BENCH_SMOKE === '1' || process.env.BENCH_SMOKE === 'true';
+/** Pairs of snapshots (the median is reported) and rounds of `held` requests to warm up. */
+const pairs = smoke ? 1 : 3;
+const warmRounds = smoke ? 10 : 40;
 
 interface Count {
   readonly objects: number;
@@ -79,9 +84,9 @@ async function measure(name: ClientName, scenario: string, dir: string): Promise
   const value = kibJson();
   const one = scenario === 'D' ? () => client.postJson(`${origin}/post`, value) : () => client.getText(`${origin}/small`);
   // Warm: every connection open, the code paths compiled.
-  for (let i = 0; i < 40; i++) await Promise.all(Array.from({ length: held }, one));
+  for (let i = 0; i < warmRounds; i++) await Promise.all(Array.from({ length: held }, one));
   const rounds: Count[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < pairs; round++) {
     await settle();
     const idleFile = join(dir, `idle-${round}.heapsnapshot`);
     v8.writeHeapSnapshot(idleFile);
@@ -103,7 +108,7 @@ async function measure(name: ClientName, scenario: string, dir: string): Promise
   await client.close();
   server.close();
   // The median round: a snapshot may catch a timer list or a pool growing in between.
-  const median = rounds.sort((a, b) => a.objects - b.objects)[1] as Count;
+  const median = rounds.sort((a, b) => a.objects - b.objects)[pairs >> 1] as Count;
   console.log(JSON.stringify(median));
 }
 

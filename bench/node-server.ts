@@ -1,12 +1,13 @@
 /**
  * The fallback benchmark server (when nginx is not installed): `node --import tsx
- * bench/node-server.ts <port>`. Same endpoints as the nginx config in bench/server.ts.
+ * bench/node-server.ts <port> [<size of /large>]`. Same endpoints as the nginx config in bench/server.ts.
  * @module
  */
 import { createServer } from 'node:http';
 import { largeSize, smallBody } from './server.js';
 
 const port = Number(process.argv[2]);
+const large = Number(process.argv[3] ?? largeSize);
 const small = Buffer.from(smallBody);
 const chunk = Buffer.alloc(256 * 1024);
 const ok = Buffer.from('{"ok":true}');
@@ -18,8 +19,8 @@ const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
     return;
   }
   if (req.url === '/large') {
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': largeSize });
-    let left = largeSize;
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': large });
+    let left = large;
     const write = (): void => {
       while (left > 0) {
         const n = Math.min(left, chunk.byteLength);

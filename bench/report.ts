@@ -108,7 +108,10 @@ export function renderReport(
   out.push(`- date: ${meta.date}`);
   out.push(`- command: \`${meta.command}\``);
   out.push(`- server: ${meta.server}; ${meta.connections} connections per origin for every client`);
-  out.push(`- ${meta.reps} repetition(s); each client × scenario in a fresh process; client order alternates between repetitions`);
+  const processes = meta.smoke
+    ? 'each client in a fresh process, its scenarios one after another'
+    : 'each client × scenario in a fresh process';
+  out.push(`- ${meta.reps} repetition(s); ${processes}; client order alternates between repetitions`);
   out.push(`- machine: ${meta.machine}`);
   out.push('- ratio: client ÷ undici.request throughput within the same repetition; **median** (min–max over repetitions)');
   out.push(

@@ -5,7 +5,9 @@
  * writes a Markdown report per Node version to bench/results/.
  *
  * Environment:
- * - `BENCH_SMOKE=1`            tiny counts, one repetition, current Node only
+ * - `BENCH_SMOKE=1`            tiny counts, a 1 MiB download for C, one repetition, current
+ *                              Node only, and one process per client (its scenarios one
+ *                              after another) instead of one per client × scenario
  * - `BENCH_REPS=n`             repetitions (default 3)
  * - `BENCH_NODES=a,b`          Node binaries for the clients (default: this one, and
  *                              runtimes/node_modules/node24/bin/node when present)
@@ -25,7 +27,7 @@ import { buildWorker } from './build-worker.js';
 import { baseline, type ClientName, clientNames } from './clients.js';
 import { renderReport, type Sample } from './report.js';
 import { type ScenarioId, scenarioIds, scenarioSpecs } from './scenarios.js';
-import { startBenchServer } from './server.js';
+import { largeSizeFor, startBenchServer } from './server.js';
 import type { WorkerJob, WorkerResult } from './worker.js';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -55,14 +57,15 @@ function nodeBinaries(): string[] {
 /** The worker running now, so an interrupt can end it. */
 let current: ChildProcess | null = null;
 
-function runWorker(node: string, worker: string, job: WorkerJob): Promise<WorkerResult> {
+/** Runs one worker process; resolves to its results, one per scenario of the job. */
+function runWorker(node: string, worker: string, job: WorkerJob): Promise<WorkerResult[]> {
   const args = ['--expose-gc'];
   if (env.BENCH_CPU_PROF)
     args.push(
       '--cpu-prof',
       `--cpu-prof-dir=${env.BENCH_CPU_PROF}`,
       `--cpu-prof-interval=${env.BENCH_CPU_PROF_INTERVAL ?? 1000}`,
-      `--cpu-prof-name=${job.client}-${job.scenario}-${Date.now()}.cpuprofile`,
+      `--cpu-prof-name=${job.client}-${job.scenarios.join('+')}-${Date.now()}.cpuprofile`,
     );
   args.push(worker, JSON.stringify(job));
   const limitMs = smoke ? 60_000 : 240_000;
@@ -78,10 +81,13 @@ function runWorker(node: string, worker: string, job: WorkerJob): Promise<Worker
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       current = null;
-      const line = out.trim().split('\n').at(-1) ?? '';
-      if (code === 0 && line.startsWith('{')) return resolvePromise(JSON.parse(line) as WorkerResult);
+      const lines = out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'));
+      if (code === 0 && lines.length === job.scenarios.length) return resolvePromise(lines.map((l) => JSON.parse(l) as WorkerResult));
       const why = signal === 'SIGKILL' ? `killed after ${limitMs} ms` : `exit ${code ?? signal}`;
-      reject(new Error(`${job.client} ${job.scenario} on ${node}: ${why}\n${err.trim()}`));
+      reject(new Error(`${job.client} ${job.scenarios.join(',')} on ${node}: ${why}\n${err.trim()}`));
     });
   });
 }
@@ -102,7 +108,7 @@ function stamp(): string {
 
 async function main(): Promise<void> {
   const worker = await buildWorker(root);
-  const server = await startBenchServer();
+  const server = await startBenchServer(env.BENCH_SERVER, largeSizeFor(smoke));
   // Interrupted: end the worker and the server (nginx would outlive us), then exit.
   const stop = (signal: NodeJS.Signals): void => {
     current?.kill('SIGKILL');
@@ -127,20 +133,31 @@ async function main(): Promise<void> {
       );
       for (let rep = 0; rep < reps; rep++) {
         const order = rep % 2 === 0 ? clients : [...clients].reverse();
-        for (const scenario of scenarios) {
-          for (const client of order) {
-            const job: WorkerJob = { client, scenario: scenario as ScenarioId, origin: server.origin, connections, smoke, warmupScale };
-            try {
-              const r = await runWorker(node, worker, job);
+        // A full run: each client × scenario in a fresh process. A smoke run: each client in one
+        // process, its scenarios one after another (same worker code, 8 processes rather than
+        // 40: process start-up and library loading were most of the smoke run's time).
+        const job = (client: ClientName, only: ScenarioId[]): WorkerJob => ({
+          client,
+          scenarios: only,
+          origin: server.origin,
+          connections,
+          smoke,
+          warmupScale,
+        });
+        const jobs = smoke ? order.map((c) => job(c, scenarios)) : scenarios.flatMap((s) => order.map((c) => job(c, [s])));
+        for (const j of jobs) {
+          try {
+            for (const r of await runWorker(node, worker, j)) {
               samples.push({ ...r, rep });
               console.error(
-                `  rep ${rep + 1} ${scenario.padEnd(8)} ${client.padEnd(15)} ${r.rate.toFixed(0).padStart(7)} ${specs[scenario].unit}  peak RSS ${r.peakRssMB.toFixed(1)} MiB`,
+                `  rep ${rep + 1} ${r.scenario.padEnd(8)} ${r.client.padEnd(15)} ${r.rate.toFixed(0).padStart(7)} ${specs[r.scenario].unit}  peak RSS ${r.peakRssMB.toFixed(1)} MiB`,
               );
-            } catch (e) {
-              failures.push((e as Error).message);
-              failed.push(`rep ${rep + 1} ${scenario} ${client}: ${(e as Error).message.split('\n')[0]}`);
-              console.error(`  rep ${rep + 1} ${scenario} ${client}: FAILED ${(e as Error).message}`);
             }
+          } catch (e) {
+            const what = `rep ${rep + 1} ${j.scenarios.join(',')} ${j.client}`;
+            failures.push((e as Error).message);
+            failed.push(`${what}: ${(e as Error).message.split('\n')[0]}`);
+            console.error(`  ${what}: FAILED ${(e as Error).message}`);
           }
         }
       }

@@ -3,6 +3,7 @@
  * @module
  */
 import type { BenchClient } from './clients.js';
+import { largeSizeFor } from './server.js';
 
 /** Scenario ids, in the table's order. */
 export const scenarioIds = ['A', 'B', 'C-stream', 'C-buffer', 'D'] as const;
@@ -22,6 +23,7 @@ export interface ScenarioSpec {
 
 /** Counts per scenario; smoke mode runs every client × scenario a few times only. */
 export function scenarioSpecs(smoke: boolean, warmupScale = 1): Record<ScenarioId, ScenarioSpec> {
+  const large = `${largeSizeFor(smoke) / (1024 * 1024)} MiB`; // a smoke run's download is smaller too
   const specs: Record<ScenarioId, ScenarioSpec> = {
     A: {
       id: 'A',
@@ -34,7 +36,7 @@ export function scenarioSpecs(smoke: boolean, warmupScale = 1): Record<ScenarioI
     B: { id: 'B', title: 'B: small GET, sequential', unit: 'req/s', warmup: smoke ? 5 : 200, count: smoke ? 50 : 5000, concurrency: 1 },
     'C-stream': {
       id: 'C-stream',
-      title: 'C: 64 MiB download, streamed and dropped',
+      title: `C: ${large} download, streamed and dropped`,
       unit: 'MB/s',
       warmup: smoke ? 0 : 1,
       count: smoke ? 1 : 5,
@@ -42,7 +44,7 @@ export function scenarioSpecs(smoke: boolean, warmupScale = 1): Record<ScenarioI
     },
     'C-buffer': {
       id: 'C-buffer',
-      title: 'C: 64 MiB download, buffered',
+      title: `C: ${large} download, buffered`,
       unit: 'MB/s',
       warmup: smoke ? 0 : 1,
       count: smoke ? 1 : 5,

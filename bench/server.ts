@@ -3,7 +3,7 @@
  * when it is installed (`BENCH_SERVER=node` forces the Node fallback), else a minimal Node
  * server (bench/node-server.ts). Both serve the same three endpoints:
  * - `GET /small`  a small static body (`smallBody`)
- * - `GET /large`  a 64 MiB file (`largeSize` bytes)
+ * - `GET /large`  a 64 MiB file (`largeSize` bytes; 1 MiB, `smokeLargeSize`, in a smoke run)
  * - `POST /post`  reads the whole request body, answers `{"ok":true}`
  * @module
  */
@@ -17,6 +17,16 @@ import { join } from 'node:path';
 export const smallBody = 'Hello from the ferry benchmark server.\n';
 /** Size of the large download (scenario C). */
 export const largeSize = 64 * 1024 * 1024;
+/**
+ * Size of the large download in a smoke run: the same code paths, without 64 MiB per download
+ * (times 16 workers, half of them buffering it whole) taking most of the smoke run's time.
+ */
+export const smokeLargeSize = 1024 * 1024;
+
+/** The large download's size for a full or a smoke run. */
+export function largeSizeFor(smoke: boolean): number {
+  return smoke ? smokeLargeSize : largeSize;
+}
 
 /** A running server. */
 export interface BenchServer {
@@ -112,13 +122,13 @@ http {
 `;
 }
 
-async function startNginx(bin: string): Promise<BenchServer> {
+async function startNginx(bin: string, large: number): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-nginx-'));
   const www = join(dir, 'www');
   execFileSync('mkdir', ['-p', www]);
   writeFileSync(join(www, 'small'), smallBody);
   const fd = openSync(join(www, 'large'), 'w');
-  ftruncateSync(fd, largeSize);
+  ftruncateSync(fd, large);
   closeSync(fd);
   const port = await freePort();
   writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port));
@@ -143,10 +153,12 @@ async function startNginx(bin: string): Promise<BenchServer> {
   };
 }
 
-async function startNode(): Promise<BenchServer> {
+async function startNode(large: number): Promise<BenchServer> {
   const port = await freePort();
   const script = new URL('./node-server.ts', import.meta.url).pathname;
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, String(port), String(large)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const origin = `http://127.0.0.1:${port}`;
   try {
     await waitForServer(origin, child, 20_000);
@@ -157,9 +169,12 @@ async function startNode(): Promise<BenchServer> {
   return { kind: 'node', origin, stop: () => stopChild(child) };
 }
 
-/** Starts nginx when installed (unless `BENCH_SERVER=node`), else the Node server. */
-export async function startBenchServer(prefer: string | undefined = process.env.BENCH_SERVER): Promise<BenchServer> {
+/**
+ * Starts nginx when installed (unless `BENCH_SERVER=node`), else the Node server; `/large`
+ * serves `large` bytes (`largeSizeFor(smoke)`).
+ */
+export async function startBenchServer(prefer: string | undefined = process.env.BENCH_SERVER, large = largeSize): Promise<BenchServer> {
   const nginx = prefer === 'node' ? null : findNginx();
   if (prefer === 'nginx' && !nginx) throw new Error('BENCH_SERVER=nginx but nginx is not installed');
-  return nginx ? startNginx(nginx) : startNode();
+  return nginx ? startNginx(nginx, large) : startNode(large);
 }

@@ -1,18 +1,23 @@
 /**
  * One client × one scenario, in a fresh process: `node --import tsx bench/worker.ts '<json>'`
- * with `{ client, scenario, origin, connections, smoke }`. Warms up, resets the peak-RSS
- * counter, runs the measured part and prints one JSON line (a WorkerResult) on stdout.
+ * with `{ client, scenarios, origin, connections, smoke }`. Warms up, resets the peak-RSS
+ * counter, runs the measured part and prints one JSON line (a WorkerResult) on stdout. A smoke
+ * run passes all the scenarios: they run one after another on one client, a line each.
  * @module
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { type ClientName, makeClient } from './clients.js';
+import { type BenchClient, type ClientName, makeClient } from './clients.js';
 import { operation, runMany, type ScenarioId, scenarioSpecs } from './scenarios.js';
-import { largeSize } from './server.js';
+import { largeSizeFor } from './server.js';
 
 /** What the orchestrator passes to a worker. */
 export interface WorkerJob {
   readonly client: ClientName;
-  readonly scenario: ScenarioId;
+  /**
+   * The scenarios to run, in order, on one client: one in a full run (each client × scenario
+   * in a fresh process); a smoke run passes all of them, to spawn one process per client.
+   */
+  readonly scenarios: readonly ScenarioId[];
   readonly origin: string;
   readonly connections: number;
   readonly smoke: boolean;
@@ -58,15 +63,14 @@ function kernelPeakRss(): number | null {
   }
 }
 
-async function main(): Promise<void> {
-  const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
-  const spec = scenarioSpecs(job.smoke, job.warmupScale)[job.scenario];
-  const client = await makeClient(job.client, job.connections, job.origin);
-  const op = operation(job.scenario, client, job.origin);
-  const isDownload = job.scenario === 'C-stream' || job.scenario === 'C-buffer';
+async function runScenario(job: WorkerJob, client: BenchClient, scenario: ScenarioId): Promise<WorkerResult> {
+  const spec = scenarioSpecs(job.smoke, job.warmupScale)[scenario];
+  const op = operation(scenario, client, job.origin);
+  const isDownload = scenario === 'C-stream' || scenario === 'C-buffer';
+  const largeSize = largeSizeFor(job.smoke);
   const check = await op();
-  const expected = isDownload ? largeSize : job.scenario === 'D' ? '{"ok":true}'.length : null;
-  if (expected !== null && check !== expected) throw new Error(`${job.client} ${job.scenario}: got ${check} bytes, expected ${expected}`);
+  const expected = isDownload ? largeSize : scenario === 'D' ? '{"ok":true}'.length : null;
+  if (expected !== null && check !== expected) throw new Error(`${job.client} ${scenario}: got ${check} bytes, expected ${expected}`);
   await runMany(op, spec.warmup, spec.concurrency);
   (globalThis as { gc?: () => void }).gc?.();
   const startRss = process.memoryUsage.rss();
@@ -80,11 +84,10 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   if (sampler) clearInterval(sampler);
   const peak = Math.max(kernel ? (kernelPeakRss() ?? 0) : sampled, process.memoryUsage.rss());
-  if (isDownload && bytes !== largeSize * spec.count) throw new Error(`${job.client} ${job.scenario}: moved ${bytes} bytes`);
-  await client.close();
-  const result: WorkerResult = {
+  if (isDownload && bytes !== largeSize * spec.count) throw new Error(`${job.client} ${scenario}: moved ${bytes} bytes`);
+  return {
     client: job.client,
-    scenario: job.scenario,
+    scenario,
     node: process.version,
     count: spec.count,
     ms,
@@ -93,7 +96,16 @@ async function main(): Promise<void> {
     startRssMB: startRss / mib,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
+  const client = await makeClient(job.client, job.connections, job.origin);
+  for (const scenario of job.scenarios) {
+    const result = await runScenario(job, client, scenario);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+  await client.close();
 }
 
 main().then(
