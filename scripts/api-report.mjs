@@ -55,7 +55,11 @@ function describeExport(symbol, checker, at) {
 
 /** `{ entry: string[] }`: the report's lines per entry, sorted by name. */
 export function exportsByEntry() {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
   const files = [...entries.map(([, f]) => f), ...rootVariants].map((f) => join(root, f));
   const program = ts.createProgram(files, { ...config.options, noEmit: true });
   const checker = program.getTypeChecker();

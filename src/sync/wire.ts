@@ -5,8 +5,28 @@
  * with the async client.
  * @module
  */
-import * as core from '../core/kit.js';
-import { describe, FerryError, FerryResponse } from '../core/kit.js';
+import {
+  AuthError,
+  CapabilityError,
+  ConnectError,
+  DecodingError,
+  describe,
+  FerryError,
+  FerryResponse,
+  HTTPStatusError,
+  IntegrityError,
+  InvalidOptionError,
+  isFerryError,
+  ProxyError,
+  RedirectError,
+  ResponseTruncatedError,
+  StreamConsumedError,
+  TimeoutError,
+  TLSError,
+  TooManyRedirectsError,
+  TransportError,
+  WebSocketError,
+} from '../core/kit.js';
 import { BodyTooLargeError } from './body-too-large.js';
 import type { WireError, WireRequest, WireResponse } from './protocol.js';
 
@@ -105,7 +125,7 @@ async function fieldToWire(v: unknown, max: number): Promise<unknown> {
 
 /** An error as data; a ferry error keeps its class name, code and fields, others are cloned. */
 export async function errorToWire(e: unknown, max: number, depth = 0): Promise<WireError> {
-  const ferry = core.isFerryError(e);
+  const ferry = isFerryError(e);
   if (!(e instanceof Error) && !ferry) {
     let plain: unknown;
     try {
@@ -159,7 +179,27 @@ function fieldFromWire(v: unknown): unknown {
   return v;
 }
 
-const classes: Record<string, unknown> = { ...core, BodyTooLargeError };
+/** ferry's error classes by name (the whole error tree, and the sync client's own). */
+export const errorClasses: Readonly<Record<string, unknown>> = {
+  AuthError,
+  BodyTooLargeError,
+  CapabilityError,
+  ConnectError,
+  DecodingError,
+  FerryError,
+  HTTPStatusError,
+  IntegrityError,
+  InvalidOptionError,
+  ProxyError,
+  RedirectError,
+  ResponseTruncatedError,
+  StreamConsumedError,
+  TimeoutError,
+  TLSError,
+  TooManyRedirectsError,
+  TransportError,
+  WebSocketError,
+};
 
 /**
  * Rebuilds an error in the calling thread: the same class (from this copy of ferry), name,
@@ -167,7 +207,7 @@ const classes: Record<string, unknown> = { ...core, BodyTooLargeError };
  */
 export function errorFromWire(w: WireError): unknown {
   if (w.name === 'NonError' && !w.ferry) return w.fields.plain;
-  const Ctor = classes[w.name];
+  const Ctor = errorClasses[w.name];
   const known = typeof Ctor === 'function' && (Ctor as { prototype: unknown }).prototype instanceof Error;
   const globalCtor = (globalThis as Record<string, unknown>)[w.name];
   const proto = known
