@@ -15,6 +15,7 @@ import { prepareRequest } from '../options/prepare.js';
 import { resolveClientOptions, validateListeners } from '../options/resolve.js';
 import { decodersFor } from '../steps/decompress.js';
 import { EventRegistry } from '../steps/event-registry.js';
+import { isStep } from '../steps/step.js';
 import type {
   ClientOptions,
   EventListeners,
@@ -122,7 +123,7 @@ export function createClient(options: ClientOptions = {}, makeTransport?: Transp
   // The user's middleware sit above the built-in steps, forCaller above everything.
   const below = [...config.middleware.map(forUserMiddleware), ...steps];
   const chain = compile([forCallerStep, ...below], transportSender(transport));
-  const requestConfig = withStepHeaders(config, steps);
+  const requestConfig = withStepHeaders(config, below.filter(isStep));
 
   /**
    * One call. Not an async function: what stays alive while the server answers is copied by

@@ -199,8 +199,8 @@ export function createDenoTransport(options: DenoTransportOptions = {}): Transpo
       init.body = b.body;
       if (b.stream) init.duplex = 'half';
     }
-    // The request's own fetch fields, as the user set them (Deno's fetch ignores most: see the
-    // README). Not integrity: Deno's fetch does not verify it, and core's integrity() checks
+    // The request's own fetch fields, as the user set them (Deno's fetch ignores most: see
+    // "fetch's per-request fields" in docs/options.md). Not integrity: Deno's fetch does not verify it, and core's integrity() checks
     // the final decoded body instead.
     applyFetchInit(init, ctx.options.fetchInit, 'integrity');
     if (signal) init.signal = signal;
