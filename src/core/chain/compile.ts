@@ -7,7 +7,7 @@
  * below it keep their fast path.
  * @module
  */
-import { isStep, maxRow, sendRow, watchMask } from '../steps/step.js';
+import { isStep, maxRow, type RowHooks, sendRow } from '../steps/step.js';
 import type { Middleware, Next, Step } from '../types.js';
 
 /**
@@ -20,9 +20,18 @@ import type { Middleware, Next, Step } from '../types.js';
 export function compile(middleware: readonly Middleware[], last: Next): Next {
   const n = middleware.length;
   const steps: readonly (Step | null)[] = middleware.map((m) => (isStep(m) ? m : null));
-  const row = steps as readonly Step[]; // read only where steps[i] is a step
+  // Each step's parts, read once into arrays (see RowHooks). kinds[i]: 0 a plain middleware
+  // (never idle), 1 a step that leaves every request idle, 2 one with an idle predicate.
+  const kinds = steps.map((s) => (s === null ? 0 : s.work === undefined ? 1 : 2));
+  const idles = steps.map((s) => (s?.work === undefined ? null : s.idle));
+  // watching[i]: 0 no hooks, 1 hooks that watch every request, 2 hooks with a watches predicate.
+  const watching = steps.map((s) =>
+    s === null || (s.after === undefined && s.failed === undefined) ? 0 : s.watches === undefined ? 1 : 2,
+  );
+  const watchers = steps.map((s) => s?.watches ?? null);
   // nexts[i]: what middleware i calls as `next` (the chain from i + 1 on).
   const nexts: Next[] = new Array(n);
+  const hooks: RowHooks = { afters: steps.map((s) => s?.after), faileds: steps.map((s) => s?.failed), nexts };
   // throughs[i]: a request through middleware i as not idle (its work), or `last` for i = n.
   const throughs: Next[] = new Array(n + 1);
   // links[i]: the chain from i on (what `compile` returns for i = 0).
@@ -53,13 +62,14 @@ export function compile(middleware: readonly Middleware[], last: Next): Next {
       let mask = 0;
       let j = k;
       for (; j < end; j++) {
-        const s = steps[j] as Step | null;
-        if (s === null || !s.idle(request, ctx)) break;
-        mask |= watchMask(s, j - k, request, ctx);
+        const kind = kinds[j];
+        if (kind === 0 || (kind === 2 && !(idles[j] as Step['idle'])(request, ctx))) break;
+        const w = watching[j];
+        if (w === 1 || (w === 2 && (watchers[j] as NonNullable<Step['watches']>)(request, ctx))) mask |= 1 << (j - k);
       }
       if (j === k) return own(request, ctx);
       // A row as long as a mask is wide goes on as a row of its own.
-      return sendRow(row, nexts, k, j, mask, request, ctx, (j === end && j < n ? links[j] : throughs[j]) as Next);
+      return sendRow(hooks, k, j, mask, request, ctx, (j === end && j < n ? links[j] : throughs[j]) as Next);
     };
   }
 }

@@ -51,16 +51,16 @@ export function defineStep(parts: StepParts): Step {
   if (parts.idle !== undefined && work === undefined)
     throw new TypeError(`step ${parts.name}: an idle predicate needs work for the requests it does not leave idle`);
   const idle = work === undefined ? always : (parts.idle ?? always);
-  let row: readonly Step[] = [];
+  const hooked = after !== undefined || failed !== undefined;
   const step = Object.assign(
     (request: Request, next: Next, ctx: ExchangeContext): Promise<Response> => {
       if (work !== undefined && !idle(request, ctx)) return work(request, next, ctx);
-      return sendRow(row, [next], 0, 1, watchMask(step, 0, request, ctx), request, ctx, next);
+      const mask = hooked && (watches === undefined || watches(request, ctx)) ? 1 : 0;
+      return sendRow({ afters: [after], faileds: [failed], nexts: [next] }, 0, 1, mask, request, ctx, next);
     },
     { idle, work, watches, after, failed, headers: parts.headers },
   ) as Step;
   Object.defineProperty(step, 'name', { value: parts.name });
-  row = [step];
   return markReadsRequestParts(step);
 }
 
@@ -72,21 +72,24 @@ export function isStep(m: Middleware): m is Step {
 /** The longest row one watch mask covers (its bits). */
 export const maxRow = 31;
 
-/** The bit of a row's watch mask for the step `offset` places below the row's top, if it watches `request`. */
-export function watchMask(step: Step, offset: number, request: Request, ctx: ExchangeContext): number {
-  if (step.after === undefined && step.failed === undefined) return 0;
-  return step.watches === undefined || step.watches(request, ctx) ? 1 << offset : 0;
+/**
+ * The hooks of a chain's steps by position, read once (a step's parts are properties of a
+ * function; arrays are cheaper to read on every request), and what each step sends through
+ * again (`nexts[i]`: the chain below step `i`).
+ */
+export interface RowHooks {
+  readonly afters: readonly (StepAfter | undefined)[];
+  readonly faileds: readonly (StepFailed | undefined)[];
+  readonly nexts: readonly Next[];
 }
 
 /**
- * Sends `request` on below a row of idle steps `row[lo..hi)` through `below`, and applies the
- * hooks of those that watch it (bit `i - lo` of `mask`) in one continuation. `nexts[i]` is
- * what step `i` sends through again (the chain below it). When no step watches, the promise
- * below is handed on as it is.
+ * Sends `request` on below a row of idle steps at positions `lo..hi-1` through `below`, and
+ * applies the hooks of those that watch it (bit `i - lo` of `mask`) in one continuation,
+ * innermost first. When no step watches, the promise below is handed on as it is.
  */
 export function sendRow(
-  row: readonly Step[],
-  nexts: readonly Next[],
+  hooks: RowHooks,
   lo: number,
   hi: number,
   mask: number,
@@ -103,14 +106,13 @@ export function sendRow(
   } catch (error) {
     sent = Promise.reject(error);
   }
-  return mask === 0 ? sent : continueRow(sent, row, nexts, lo, hi - 1, mask, request, body, ctx);
+  return mask === 0 ? sent : continueRow(sent, hooks, lo, hi - 1, mask, request, body, ctx);
 }
 
-/** Applies the watching hooks of `row[lo..hi]` (innermost first) to what `sent` settles with. */
+/** Applies the watching hooks at positions `lo..hi` (innermost first) to what `sent` settles with. */
 function continueRow(
   sent: Promise<Response>,
-  row: readonly Step[],
-  nexts: readonly Next[],
+  hooks: RowHooks,
   lo: number,
   hi: number,
   mask: number,
@@ -119,16 +121,15 @@ function continueRow(
   ctx: ExchangeContext,
 ): Promise<Response> {
   let recovers = false;
-  for (let i = lo; i <= hi && !recovers; i++) recovers = (mask >> (i - lo)) & 1 ? (row[i] as Step).failed !== undefined : false;
+  for (let i = lo; i <= hi && !recovers; i++) recovers = ((mask >> (i - lo)) & 1) === 1 && hooks.faileds[i] !== undefined;
   return sent.then(
-    (response) => afterRow(row, nexts, lo, hi, mask, response, request, body, ctx),
-    recovers ? (error: unknown) => failedRow(row, nexts, lo, hi, mask, error, request, body, ctx) : undefined,
+    (response) => afterRow(hooks, lo, hi, mask, response, request, body, ctx),
+    recovers ? (error: unknown) => failedRow(hooks, lo, hi, mask, error, request, body, ctx) : undefined,
   );
 }
 
 function afterRow(
-  row: readonly Step[],
-  nexts: readonly Next[],
+  hooks: RowHooks,
   lo: number,
   hi: number,
   mask: number,
@@ -139,23 +140,22 @@ function afterRow(
 ): Response | Promise<Response> {
   let res = response;
   for (let i = hi; i >= lo; i--) {
-    const after = (row[i] as Step).after;
-    if (after === undefined || !((mask >> (i - lo)) & 1)) continue;
+    const after = hooks.afters[i];
+    if (after === undefined || ((mask >> (i - lo)) & 1) === 0) continue;
     let out: Response | Promise<Response>;
     try {
-      out = after(res, request, body, ctx, nexts[i] as Next);
+      out = after(res, request, body, ctx, hooks.nexts[i] as Next);
     } catch (error) {
-      return failedRow(row, nexts, lo, i - 1, mask, error, request, body, ctx);
+      return failedRow(hooks, lo, i - 1, mask, error, request, body, ctx);
     }
-    if (out instanceof Promise) return continueRow(out, row, nexts, lo, i - 1, mask, request, body, ctx);
+    if (out instanceof Promise) return continueRow(out, hooks, lo, i - 1, mask, request, body, ctx);
     res = out;
   }
   return res;
 }
 
 function failedRow(
-  row: readonly Step[],
-  nexts: readonly Next[],
+  hooks: RowHooks,
   lo: number,
   hi: number,
   mask: number,
@@ -166,18 +166,18 @@ function failedRow(
 ): Response | Promise<Response> {
   let reason = error;
   for (let i = hi; i >= lo; i--) {
-    const failed = (row[i] as Step).failed;
-    if (failed === undefined || !((mask >> (i - lo)) & 1)) continue;
+    const failed = hooks.faileds[i];
+    if (failed === undefined || ((mask >> (i - lo)) & 1) === 0) continue;
     let out: Response | Promise<Response>;
     try {
-      out = failed(reason, request, body, ctx, nexts[i] as Next);
+      out = failed(reason, request, body, ctx, hooks.nexts[i] as Next);
     } catch (e) {
       reason = e;
       continue;
     }
     return out instanceof Promise
-      ? continueRow(out, row, nexts, lo, i - 1, mask, request, body, ctx)
-      : afterRow(row, nexts, lo, i - 1, mask, out, request, body, ctx);
+      ? continueRow(out, hooks, lo, i - 1, mask, request, body, ctx)
+      : afterRow(hooks, lo, i - 1, mask, out, request, body, ctx);
   }
   throw reason;
 }
