@@ -87,4 +87,16 @@ describe('bench smoke', () => {
     // 50 held requests each keep at least their undici request, handler and socket state.
     assert.ok(Number(row[1]) > 10, `objects per in-flight request: ${row[1]}`);
   });
+
+  it("bench:chain measures ferry's own CPU per request over an in-memory transport", { timeout: 60_000 }, () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench/chain.ts')], {
+      cwd: root,
+      env: { ...process.env, BENCH_NODES: process.execPath, BENCH_CHAIN_REQUESTS: '500', BENCH_REPS: '1', BENCH_SCENARIOS: 'A,D' },
+      encoding: 'utf8',
+      timeout: 55_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    for (const scenario of ['A', 'D'])
+      assert.match(r.stdout, new RegExp(`^\\| v[\\d.]+ \\| ${scenario} \\| [\\d.]+ \\| [\\d.]+ \\|$`, 'm'), r.stdout);
+  });
 });
