@@ -16,16 +16,20 @@ export function withDefaultTransport(make: TransportFactory, defaults?: ClientDe
   return (options = {}) => createClient(options, make, defaults);
 }
 
+/** The options of the `fetch` export's client: where they differ from `createClient`'s defaults, fetch's. */
+const fetchDefaults: ClientOptions = Object.freeze({ cookies: false, retry: false });
+
 /**
- * A drop-in `fetch` over a lazily created default client with fetch's defaults (no cookie
- * jar). `fetch.name === 'fetch'`, `fetch.length === 1`.
+ * A drop-in `fetch` over a lazily created default client with fetch's defaults: no cookie
+ * jar and no retries (an SDK that retries by itself must not see its retries stacked on
+ * ferry's). `fetch.name === 'fetch'`, `fetch.length === 1`.
  */
 export function createDefaultFetch(make: TransportFactory, defaults?: Pick<ClientDefaults, 'encodeText'>): FerryFetch {
   let client: Client | undefined;
   return {
     fetch(input: RequestInfo | URL, init: FerryInit | undefined = undefined): Promise<FerryResponse> {
       try {
-        client ??= createClient({ cookies: false }, make, { ...defaults, cookies: false });
+        client ??= createClient(fetchDefaults, make, { ...defaults, cookies: false });
       } catch (e) {
         return Promise.reject(e);
       }
