@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { CookieJar } from 'tough-cookie';
 import { createClient, FerryResponse } from '../src/core/index.js';
 import { markReadsRequestParts, type Transport } from '../src/core/kit.js';
+import { createMockTransport } from '../src/transports/mock/index.js';
 import { kibJson } from './scenarios.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -22,18 +23,7 @@ async function measure(scenario: string, requests: number): Promise<string> {
   const body = '{"ok":true}';
   const transport: Transport = markReadsRequestParts({
     name: 'inline',
-    capabilities: {
-      manualRedirects: true,
-      cookieHeaders: true,
-      rawBody: true,
-      streamingUpload: true,
-      proxy: false,
-      tls: false,
-      unixSocket: false,
-      http2: false,
-      websocketHeaders: true,
-      expectContinue: false,
-    },
+    capabilities: createMockTransport(() => new Response()).capabilities, // the mock's, without its request log
     send: (request) =>
       Promise.resolve(new FerryResponse(body, { status: 200, headers: { 'content-type': 'application/json' }, url: request.url, request })),
   });

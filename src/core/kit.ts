@@ -78,32 +78,8 @@ export type {
   Transport,
   WebSocketConnectOptions,
 } from './types.js';
-export {
-  AuthError,
-  CapabilityError,
-  ConnectError,
-  DecodingError,
-  describe,
-  FerryError,
-  type FerryErrorInit,
-  HTTPStatusError,
-  IntegrityError,
-  InvalidOptionError,
-  isFerryError,
-  isTimeoutError,
-  isTransportError,
-  ProxyError,
-  RedirectError,
-  ResponseTruncatedError,
-  StreamConsumedError,
-  scrubUrl,
-  TimeoutError,
-  type TimeoutPhase,
-  TLSError,
-  TooManyRedirectsError,
-  TransportError,
-  WebSocketError,
-} from './util/errors.js';
+// The whole error tree, `describe()` and `scrubUrl()` (the root exports the classes and guards).
+export * from './util/errors.js';
 export { eventNames } from './util/event-names.js';
 export { checkHeader, type HeaderList, type HeadersInput, headerValue, mergeHeaders, normaliseHeaders } from './util/headers.js';
 export { type IntegrityAlgorithm, type IntegrityItem, matchIntegrity, parseIntegrity } from './util/match-integrity.js';
