@@ -5,21 +5,13 @@
  * transport or undici; no transport imports another.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tsFiles } from '../helpers/source-files.js';
 
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
-
-function tsFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) tsFiles(path, out);
-    else if (name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
 
 /** The code without comments. */
 function withoutComments(code: string): string {

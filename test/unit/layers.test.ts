@@ -6,10 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tsFiles } from '../helpers/source-files.js';
 
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
 const core = join(src, 'core');
@@ -24,15 +25,6 @@ function layerOf(file: string): number {
   const i = layers.indexOf(first as (typeof layers)[number]);
   if (i === -1) throw new Error(`${relative(src, file)} is in no layer: put it in one of ${layers.join(', ')}`);
   return i;
-}
-
-function tsFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) tsFiles(path, out);
-    else if (name.endsWith('.ts')) out.push(path);
-  }
-  return out;
 }
 
 interface Import {
